@@ -1,0 +1,155 @@
+// athanor/engine/row.hpp — result rows: Row (a named tuple) and RowMapping (its dict view).
+//
+// A Row read while iterating a result is a view: its values live in the result's buffer and are
+// valid until the result moves on. Copying a Row (or taking one from fetchone(), all(), first(),
+// one(), ...) makes an owning Row that lives as long as you keep it:
+//
+//   for (const sa::Row& row : result) use(row.get<std::int64_t>(0));   // no copies
+//   std::vector<sa::Row> rows = result.all();                          // owning rows
+//
+// Keys are shared by every row of a result; a name is found by a lookup prepared once per result.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "athanor/value.hpp"
+
+namespace athanor {
+
+// The column keys of a result and the lookup from name to position. For duplicate names the last
+// column wins, as for SQLAlchemy's textual results.
+class ResultMetadata {
+ public:
+  explicit ResultMetadata(std::vector<std::string> keys, std::uint64_t description_serial = 0);
+
+  const std::vector<std::string>& keys() const noexcept { return keys_; }
+  std::size_t size() const noexcept { return keys_.size(); }
+  std::uint64_t description_serial() const noexcept { return serial_; }
+  // Position of `name`, or -1.
+  std::ptrdiff_t find(std::string_view name) const noexcept;
+  // Position of `name`; exc::NoSuchColumnError "Could not locate column in row for column 'x'".
+  std::size_t index_of(std::string_view name) const;
+
+ private:
+  std::vector<std::string> keys_;
+  std::unordered_map<std::string_view, std::size_t> index_;  // only for wide results
+  std::uint64_t serial_;
+};
+
+class RowMapping;
+
+class Row {
+ public:
+  Row() = default;
+  // A view over `values` (size = metadata size) owned by someone else.
+  static Row view(const std::shared_ptr<const ResultMetadata>& metadata, const Value* values) {
+    Row r;
+    r.metadata_ = metadata.get(), r.values_ = values, r.view_of_ = &metadata;
+    return r;
+  }
+  // An owning row.
+  Row(std::shared_ptr<const ResultMetadata> metadata, std::vector<Value> values);
+  Row(const Row& other);
+  Row(Row&& other) noexcept;
+  Row& operator=(const Row& other);
+  Row& operator=(Row&& other) noexcept;
+
+  std::size_t size() const noexcept { return metadata_ ? metadata_->size() : 0; }
+  // By position (negative counts from the end); std::out_of_range past the end.
+  template <std::integral I>
+  const Value& operator[](I index) const {
+    return at(static_cast<std::ptrdiff_t>(index));
+  }
+  const Value& at(std::ptrdiff_t index) const;
+  // By column name; exc::NoSuchColumnError when absent.
+  const Value& operator[](std::string_view name) const {
+    return values_[metadata_->index_of(name)];
+  }
+  const Value& operator[](const char* name) const { return (*this)[std::string_view(name)]; }
+
+  template <typename T, std::integral I>
+  T get(I index) const {
+    return at(static_cast<std::ptrdiff_t>(index)).template as<T>();
+  }
+  template <typename T>
+  T get(std::string_view name) const {
+    return (*this)[name].template as<T>();
+  }
+  template <typename T>
+  T get(const char* name) const {
+    return (*this)[std::string_view(name)].template as<T>();
+  }
+
+  // The whole row as typed values, for structured bindings:
+  //   auto [x, y] = row.as<std::int64_t, std::string>();
+  template <typename... T>
+  std::tuple<T...> as() const {
+    check_arity(sizeof...(T));
+    return as_impl<T...>(std::index_sequence_for<T...>{});
+  }
+
+  RowMapping mapping() const;
+  const std::vector<std::string>& fields() const noexcept { return metadata_->keys(); }
+  Params asdict() const;
+  const ResultMetadata& metadata() const noexcept { return *metadata_; }
+
+  const Value* begin() const noexcept { return values_; }
+  const Value* end() const noexcept { return values_ + size(); }
+
+  // Python's tuple repr: (1, 'a').
+  std::string repr() const;
+  // Rows compare as tuples of values.
+  friend bool operator==(const Row& a, const Row& b) noexcept;
+
+ private:
+  friend class RowMapping;
+  void check_arity(std::size_t n) const;
+  template <typename... T, std::size_t... I>
+  std::tuple<T...> as_impl(std::index_sequence<I...>) const {
+    return std::tuple<T...>(values_[I].template as<T>()...);
+  }
+
+  const ResultMetadata* metadata_ = nullptr;
+  const Value* values_ = nullptr;
+  // Views: the owner's handle on the metadata, so that a copy can share it.
+  const std::shared_ptr<const ResultMetadata>* view_of_ = nullptr;
+  std::shared_ptr<const ResultMetadata> owned_metadata_;  // owning rows
+  std::vector<Value> owned_;
+};
+
+std::ostream& operator<<(std::ostream& os, const Row& row);
+
+// A read-only mapping of column name → value over one Row (Python's row._mapping). Keys are
+// names only; `mapping()["nope"]` is exc::NoSuchColumnError.
+class RowMapping {
+ public:
+  explicit RowMapping(Row row) : row_(std::move(row)) {}
+  const Value& operator[](std::string_view key) const { return row_[key]; }
+  const Value& operator[](const char* key) const { return row_[std::string_view(key)]; }
+  template <typename T>
+  T get(std::string_view key) const {
+    return row_[key].template as<T>();
+  }
+  bool contains(std::string_view key) const noexcept { return row_.metadata_->find(key) >= 0; }
+  const std::vector<std::string>& keys() const noexcept { return row_.fields(); }
+  std::size_t size() const noexcept { return row_.size(); }
+  Params asdict() const { return row_.asdict(); }
+  const Row& row() const noexcept { return row_; }
+  // Python's dict repr: {'x': 1, 'y': 'a'}.
+  std::string repr() const { return asdict().repr(); }
+  friend bool operator==(const RowMapping& a, const RowMapping& b) noexcept {
+    return a.row_ == b.row_ && a.keys() == b.keys();
+  }
+
+ private:
+  Row row_;
+};
+
+}  // namespace athanor

@@ -1,0 +1,86 @@
+// Prepared statements of one SQLite connection, and the LRU cache that keeps them between
+// executions (Python's sqlite3 `cached_statements`).
+//
+// A cached statement is lent to one cursor at a time. A second cursor asking for the same SQL
+// while the first still iterates gets a private statement, finalized when it is released, so two
+// cursors never step one sqlite3_stmt. Eviction never finalizes a statement that is lent out: it
+// leaves the cache and is finalized when its cursor gives it back.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "athanor/dbapi.hpp"
+
+namespace athanor::dialects::sqlite {
+
+struct Statement {
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt); }
+
+  // After sqlite3_step: SQLite re-prepares a statement behind our back when the schema changed,
+  // and its columns may differ then.
+  void refresh_after_reprepare();
+
+  sqlite3_stmt* stmt = nullptr;  // null when the SQL holds no statement (blank, comments only)
+  std::string sql;
+  std::size_t hash = 0;
+  // Shared with the cursors that ran it, which keep their description after the statement went
+  // back to the cache (or was finalized). Null when the statement returns no columns.
+  std::shared_ptr<const dbapi::Description> description;
+  int reprepares = 0;
+  bool begins_transaction = true;  // false for BEGIN, COMMIT, PRAGMA, ...: no implicit BEGIN
+  bool is_dml = false;             // INSERT, UPDATE, DELETE, REPLACE: rowcount applies
+  bool is_insert = false;          // INSERT, REPLACE: lastrowid applies
+  bool in_use = false;
+  bool cached = false;
+  Statement* newer = nullptr;  // LRU order, while cached
+  Statement* older = nullptr;
+};
+
+class StatementCache {
+ public:
+  StatementCache(sqlite3* db, std::size_t capacity) : db_(db), capacity_(capacity) {}
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache() { clear(); }
+
+  // A statement for `sql` (hash = std::hash<std::string_view>), marked in use. Throws
+  // dbapi::Error when SQLite rejects the SQL or it holds more than one statement.
+  Statement* acquire(std::string_view sql, std::size_t hash);
+  // Resets the statement and takes it back; finalizes it when it is not cached.
+  void release(Statement* st) noexcept;
+  // Finalizes every cached statement; none may be in use.
+  void clear() noexcept;
+  std::size_t size() const noexcept { return entries_.size(); }
+
+ private:
+  struct Key {
+    std::string_view sql;
+    std::size_t hash;
+    bool operator==(const Key& o) const noexcept { return hash == o.hash && sql == o.sql; }
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept { return k.hash; }
+  };
+
+  void link_newest(Statement* st) noexcept;
+  void unlink(Statement* st) noexcept;
+  void evict_oldest() noexcept;
+
+  sqlite3* db_;
+  std::size_t capacity_;
+  std::unordered_map<Key, std::unique_ptr<Statement>, KeyHash>
+      entries_;  // keys view Statement::sql
+  Statement* newest_ = nullptr;
+  Statement* oldest_ = nullptr;
+};
+
+}  // namespace athanor::dialects::sqlite

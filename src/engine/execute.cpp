@@ -1,0 +1,431 @@
+// The execution pipeline: statement → compiled form → parameters by position → cursor → result,
+// with autobegin, cursor events, echo logging and error wrapping on the way.
+//
+// The hot path (a cached text() with a few parameters, no listeners, echo off) allocates nothing
+// of its own: parameters are passed to the driver as pointers to the caller's Values, the
+// compiled form and the result keys are cached, and the row buffer is recycled.
+#include <fmt/format.h>
+
+#include <array>
+
+#include "athanor/exc.hpp"
+#include "engine/state.hpp"
+
+namespace athanor {
+
+namespace detail {
+
+namespace {
+
+// Pointers to the parameter values, inline for the common few.
+class ParamRefs {
+ public:
+  void reserve(std::size_t n) {
+    if (n > inline_.size()) heap_.resize(n);
+    size_ = 0;
+  }
+  void push(const Value* v) { data()[size_++] = v; }
+  std::span<const Value* const> span() const { return {data(), size_}; }
+
+ private:
+  const Value** data() { return heap_.empty() ? inline_.data() : heap_.data(); }
+  const Value* const* data() const { return heap_.empty() ? inline_.data() : heap_.data(); }
+  std::array<const Value*, 16> inline_{};
+  std::vector<const Value*> heap_;
+  std::size_t size_ = 0;
+};
+
+[[noreturn]] void throw_missing_bind(std::string_view name, std::optional<std::size_t> group,
+                                     const sql::Compiled& compiled, const Params& given,
+                                     bool hide_parameters) {
+  std::string message = fmt::format(
+      "(athanor.exc.InvalidRequestError) A value is required for bind parameter '{}'", name);
+  if (group) message += fmt::format(", in parameter group {}", *group);
+  throw exc::StatementError(std::move(message), compiled.sql, given.repr(), nullptr,
+                            hide_parameters, "cd3x");
+}
+
+// Fills `refs` with one row of positional values for `compiled` from `given` and the
+// statement's own bound values.
+void bind_row(const sql::Compiled& compiled, const Params& given, const Params* bound,
+              std::optional<std::size_t> group, bool hide_parameters, ParamRefs& refs) {
+  for (const std::string& name : compiled.positional_names) {
+    const Value* v = given.find(name);
+    if (!v && bound) v = bound->find(name);
+    if (!v) throw_missing_bind(name, group, compiled, given, hide_parameters);
+    refs.push(v);
+  }
+}
+
+std::string badge(sql::CacheOutcome outcome, const sql::Compiled* compiled,
+                  std::chrono::duration<double> compile_time) {
+  switch (outcome) {
+    case sql::CacheOutcome::generated:
+      return fmt::format("generated in {:.5f}s", compile_time.count());
+    case sql::CacheOutcome::cached: {
+      const std::chrono::duration<double> age =
+          std::chrono::steady_clock::now() - compiled->created;
+      return fmt::format("cached since {:.4g}s ago", age.count());
+    }
+    case sql::CacheOutcome::no_key:
+      return fmt::format("no key {:.5f}s", compile_time.count());
+    case sql::CacheOutcome::disabled:
+      return fmt::format("caching disabled {:.5f}s", compile_time.count());
+  }
+  return {};
+}
+
+// One value for a log line: its repr, cut in the middle past 300 characters as SQLAlchemy does.
+void append_value(std::string& out, const Value& v) {
+  std::string r = v.repr();
+  if (r.size() > 300) {
+    r = fmt::format("{} ... ({} characters truncated) ... {}", r.substr(0, 150), r.size() - 300,
+                    r.substr(r.size() - 150));
+  }
+  out += r;
+}
+
+void append_row(std::string& out, std::span<const Value* const> row) {
+  out += '(';
+  const std::size_t n = row.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (n > 100 && i == 50) {
+      out += fmt::format(" ... {} parameters truncated ... ", n - 100);
+      i = n - 50;
+    }
+    if (i > 0 && !(n > 100 && i == n - 50)) out += ", ";
+    append_value(out, *row[i]);
+  }
+  if (n == 1) out += ',';
+  out += ')';
+}
+
+}  // namespace
+
+std::string repr_params(const dbapi::ParamRows& params, bool many) {
+  std::string out;
+  auto append = [&](std::size_t i) {
+    if (params.is_named()) {
+      out += params.named_row(i).repr();
+    } else {
+      append_row(out, params.row(i));
+    }
+  };
+  if (!many) {
+    if (params.rows() == 0) return "()";
+    append(0);
+    return out;
+  }
+  out += '[';
+  const std::size_t n = params.rows();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (n > 10 && i == 8) {
+      out += fmt::format("  ... displaying 10 of {} total bound parameter sets ...  ", n);
+      i = n - 2;
+    } else if (i > 0) {
+      out += ", ";
+    }
+    append(i);
+  }
+  out += ']';
+  return out;
+}
+
+// Everything one trip to the cursor needs.
+struct CursorCall {
+  std::string_view sql;
+  std::size_t sql_hash = 0;
+  dbapi::ParamRows params;
+  bool many = false;
+  const sql::Compiled* compiled = nullptr;
+  std::shared_ptr<const void> sql_owner;  // keeps `sql` alive for the result's error messages
+  const char* raw_badge = nullptr;        // "raw sql" for driver SQL
+  sql::CacheOutcome outcome = sql::CacheOutcome::generated;
+  std::chrono::duration<double> compile_time{0};
+  const ExecutionOptions* options = nullptr;
+};
+
+CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
+  dbapi::Connection& conn = self.dbapi_connection();
+  dbapi::CursorPtr cursor;
+  try {
+    cursor = conn.cursor();
+  } catch (const dbapi::Error& e) {
+    self.handle_dbapi_error(e, call.sql, {}, nullptr);
+  }
+
+  // Listeners may rewrite the statement and its parameters; they then get a copy to edit.
+  std::string rewritten_sql;
+  CursorParameters rewritten_params;
+  std::vector<const Value*> rewritten_refs;
+  ExecutionContext context{call.compiled, call.options, call.many};
+  const bool cursor_events = self.has_events() && self.owner &&
+                             (self.engine.layer().listens(event::before_cursor_execute) ||
+                              self.engine.layer().listens(event::after_cursor_execute));
+  if (cursor_events) {
+    rewritten_sql.assign(call.sql);
+    if (!call.params.is_named()) {
+      for (std::size_t r = 0; r < call.params.rows(); ++r) {
+        auto& row = rewritten_params.emplace_back();
+        for (const Value* v : call.params.row(r)) row.push_back(*v);
+      }
+    }
+    self.engine.layer().fire(event::before_cursor_execute, *self.owner, *cursor, rewritten_sql,
+                             rewritten_params, context, call.many);
+    call.sql = rewritten_sql;
+    call.sql_hash = std::hash<std::string_view>{}(call.sql);
+    if (!call.params.is_named()) {
+      const std::size_t width = rewritten_params.empty() ? 0 : rewritten_params.front().size();
+      for (const auto& row : rewritten_params) {
+        if (row.size() != width) {
+          throw exc::ArgumentError("all parameter sets of one execution must have the same length");
+        }
+        for (const Value& v : row) rewritten_refs.push_back(&v);
+      }
+      call.params =
+          width ? dbapi::ParamRows::positional(rewritten_refs, width) : dbapi::ParamRows();
+    }
+  }
+
+  if (self.echo()) {
+    self.log_info(call.sql);
+    const std::string label = call.raw_badge
+                                  ? std::string(call.raw_badge)
+                                  : badge(call.outcome, call.compiled, call.compile_time);
+    if (self.core.hide_parameters) {
+      self.log_info(fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", label));
+    } else {
+      self.log_info(fmt::format("[{}] {}", label, repr_params(call.params, call.many)));
+    }
+  }
+
+  try {
+    cursor->execute_raw(call.sql, call.sql_hash, call.params, call.many);
+  } catch (const dbapi::Error& e) {
+    self.handle_dbapi_error(e, call.sql, repr_params(call.params, call.many), cursor.get());
+  }
+
+  if (cursor_events) {
+    self.engine.layer().fire(event::after_cursor_execute, *self.owner, *cursor,
+                             std::as_const(rewritten_sql), std::as_const(rewritten_params), context,
+                             call.many);
+  }
+
+  std::shared_ptr<const ResultMetadata> metadata;
+  if (const dbapi::Description* desc = cursor->description()) {
+    if (call.compiled) metadata = call.compiled->result_metadata.load();
+    if (!metadata || metadata->description_serial() != desc->serial) {
+      std::vector<std::string> keys;
+      keys.reserve(desc->columns.size());
+      for (const auto& c : desc->columns) keys.push_back(c.name);
+      metadata = std::make_shared<const ResultMetadata>(std::move(keys), desc->serial);
+      if (call.compiled) call.compiled->result_metadata.store(metadata);
+    }
+    if (self.core.echo.load(std::memory_order_relaxed) > 1) {
+      std::string cols = "(";
+      for (std::size_t i = 0; i < metadata->size(); ++i) {
+        cols += (i ? ", '" : "'") + metadata->keys()[i] + "'";
+      }
+      self.log_info("Col " + cols + (metadata->size() == 1 ? ",)" : ")"));
+    }
+  }
+  return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata),
+                      std::move(call.sql_owner), call.sql);
+}
+
+void ConnectionState::execute_internal(const std::string& sql) {
+  CursorCall call;
+  call.sql = sql;
+  call.sql_hash = std::hash<std::string_view>{}(sql);
+  call.outcome = sql::CacheOutcome::no_key;
+  call.options = options.get();
+  run_cursor(*this, call);
+}
+
+namespace {
+
+// The options in force for one execution: statement < connection < this call.
+const ExecutionOptions& effective_options(const ConnectionState& self, const sql::Executable& stmt,
+                                          const ExecutionOptions& call, ExecutionOptions& storage) {
+  if (stmt.get_execution_options().empty() && call.empty()) return *self.options;
+  storage = stmt.get_execution_options();
+  storage.merge(*self.options);
+  storage.merge(call);
+  return storage;
+}
+
+CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt,
+                              std::span<const Params> sets, bool many,
+                              const ExecutionOptions& call_options) {
+  self.check_open();
+  ExecutionOptions storage;
+  const ExecutionOptions& opts = effective_options(self, stmt, call_options, storage);
+  const bool events = self.has_events() && self.owner;
+  static const Params no_params;
+  // SQLAlchemy's (multiparams, params) pair for the execute events: a list for executemany,
+  // else one dict.
+  std::vector<Params> multi;
+  if (events && many) multi.assign(sets.begin(), sets.end());
+  const Params& single = !many && !sets.empty() ? sets.front() : no_params;
+  if (events)
+    self.engine.layer().fire(event::before_execute, *self.owner, stmt, std::as_const(multi), single,
+                             opts);
+
+  const bool use_cache = self.core.query_cache_size > 0 && !opts.compiled_cache_disabled();
+  sql::CompileResult compiled = stmt.compile(*self.core.dialect, use_cache);
+  const sql::Compiled& c = *compiled.compiled;
+
+  // Parameters by position, checked before anything reaches the database.
+  const Params* bound = stmt.bound_values();
+  ParamRefs refs;
+  std::vector<const Value*> flat;
+  std::vector<Params> named_storage;
+  std::vector<const Params*> named_refs;
+  dbapi::ParamRows rows;
+  const std::size_t width = c.positional_names.size();
+  if (c.named_paramstyle) {
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      Params merged = bound ? *bound : Params{};
+      for (const auto& [k, v] : sets[i]) merged.set(k, v);
+      for (const auto& name : c.bind_names) {
+        if (!merged.contains(name)) {
+          throw_missing_bind(name, many ? std::optional<std::size_t>(i) : std::nullopt, c, sets[i],
+                             self.core.hide_parameters);
+        }
+      }
+      named_storage.push_back(std::move(merged));
+    }
+    if (sets.empty() && bound) named_storage.push_back(*bound);
+    for (const auto& p : named_storage) named_refs.push_back(&p);
+    rows = dbapi::ParamRows::named(named_refs);
+  } else if (!many) {
+    refs.reserve(width);
+    bind_row(c, sets.empty() ? no_params : sets.front(), bound, std::nullopt,
+             self.core.hide_parameters, refs);
+    if (width) rows = dbapi::ParamRows::positional(refs.span(), width);
+  } else {
+    flat.reserve(width * sets.size());
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      refs.reserve(width);
+      bind_row(c, sets[i], bound, i, self.core.hide_parameters, refs);
+      flat.insert(flat.end(), refs.span().begin(), refs.span().end());
+    }
+    if (width) rows = dbapi::ParamRows::positional(flat, width);
+  }
+
+  self.check_transaction_usable();
+  if (!self.in_begin) self.autobegin();
+
+  CursorCall call;
+  call.sql = c.sql;
+  call.sql_hash = c.sql_hash;
+  call.params = rows;
+  call.many = many;
+  call.compiled = &c;
+  call.sql_owner = std::move(compiled.owner);
+  call.outcome = compiled.outcome;
+  call.compile_time = compiled.compile_time;
+  call.options = &opts;
+  CursorResult result = run_cursor(self, call);
+  if (events) {
+    self.engine.layer().fire(event::after_execute, *self.owner, stmt, std::as_const(multi), single,
+                             opts, result);
+  }
+  return result;
+}
+
+CursorResult execute_driver(ConnectionState& self, std::string_view sql, dbapi::ParamRows rows,
+                            bool many, const ExecutionOptions& call_options) {
+  self.check_open();
+  ExecutionOptions storage;
+  const ExecutionOptions* opts = self.options.get();
+  if (!call_options.empty()) {
+    storage = *self.options;
+    storage.merge(call_options);
+    opts = &storage;
+  }
+  auto owned = std::make_shared<const std::string>(sql);
+  self.dbapi_connection();
+  self.check_transaction_usable();
+  if (!self.in_begin) self.autobegin();
+  CursorCall call;
+  call.sql = *owned;
+  call.sql_hash = std::hash<std::string_view>{}(call.sql);
+  call.params = rows;
+  call.many = many;
+  call.sql_owner = owned;
+  call.raw_badge = "raw sql";
+  call.options = opts;
+  return run_cursor(self, call);
+}
+
+}  // namespace
+}  // namespace detail
+
+// ---- Connection's execute family ----------------------------------------------------------------
+
+CursorResult Connection::execute(const sql::Executable& statement, const Params& parameters,
+                                 const ExecutionOptions& execution_options) {
+  return detail::execute_compiled(*state_, statement, std::span<const Params>(&parameters, 1),
+                                  false, execution_options);
+}
+
+CursorResult Connection::execute(const sql::Executable& statement,
+                                 const std::vector<Params>& parameters,
+                                 const ExecutionOptions& execution_options) {
+  return detail::execute_compiled(*state_, statement, parameters, parameters.size() > 1,
+                                  execution_options);
+}
+
+CursorResult Connection::exec_driver_sql(std::string_view sql, const std::vector<Value>& parameters,
+                                         const ExecutionOptions& execution_options) {
+  std::vector<const Value*> refs;
+  refs.reserve(parameters.size());
+  for (const Value& v : parameters) refs.push_back(&v);
+  const auto rows = parameters.empty() ? dbapi::ParamRows()
+                                       : dbapi::ParamRows::positional(refs, parameters.size());
+  return detail::execute_driver(*state_, sql, rows, false, execution_options);
+}
+
+CursorResult Connection::exec_driver_sql(std::string_view sql, const Params& parameters,
+                                         const ExecutionOptions& execution_options) {
+  const Params* one = &parameters;
+  return detail::execute_driver(*state_, sql, dbapi::ParamRows::named({&one, 1}), false,
+                                execution_options);
+}
+
+CursorResult Connection::exec_driver_sql(std::string_view sql,
+                                         const std::vector<std::vector<Value>>& parameters,
+                                         const ExecutionOptions& execution_options) {
+  const std::size_t width = parameters.empty() ? 0 : parameters.front().size();
+  std::vector<const Value*> flat;
+  for (const auto& row : parameters) {
+    if (row.size() != width) {
+      throw exc::ArgumentError("all parameter sets of one executemany must have the same length");
+    }
+    for (const Value& v : row) flat.push_back(&v);
+  }
+  const auto rows = width ? dbapi::ParamRows::positional(flat, width) : dbapi::ParamRows();
+  return detail::execute_driver(*state_, sql, rows, parameters.size() > 1, execution_options);
+}
+
+CursorResult Connection::exec_driver_sql(std::string_view sql,
+                                         const std::vector<Params>& parameters,
+                                         const ExecutionOptions& execution_options) {
+  std::vector<const Params*> refs;
+  for (const auto& p : parameters) refs.push_back(&p);
+  return detail::execute_driver(*state_, sql, dbapi::ParamRows::named(refs), parameters.size() > 1,
+                                execution_options);
+}
+
+Value Connection::scalar(const sql::Executable& statement, const Params& parameters,
+                         const ExecutionOptions& execution_options) {
+  return execute(statement, parameters, execution_options).scalar();
+}
+
+ScalarResult Connection::scalars(const sql::Executable& statement, const Params& parameters,
+                                 const ExecutionOptions& execution_options) {
+  return execute(statement, parameters, execution_options).scalars();
+}
+
+}  // namespace athanor
