@@ -132,6 +132,8 @@ class Cursor {
 
   // nullptr when the last statement returns no rows.
   virtual const Description* description() const noexcept = 0;
+  // The SQL of the statement whose rows are being read; empty once they are exhausted.
+  virtual std::string_view statement() const noexcept = 0;
   // Rows changed by the last DML (summed over executemany); -1 when not applicable.
   virtual std::int64_t rowcount() const noexcept = 0;
   virtual std::optional<std::int64_t> lastrowid() const noexcept = 0;

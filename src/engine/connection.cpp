@@ -28,6 +28,14 @@ void ConnectionState::log_info(std::string_view message) const {
   }
 }
 
+void ConnectionState::log_debug(std::string_view message) const {
+  if (logging_token) {
+    core.log(log::Level::debug, fmt::format("[{}] {}", *logging_token, message));
+  } else {
+    core.log(log::Level::debug, message);
+  }
+}
+
 void ConnectionState::check_open() const {
   if (closed()) throw exc::ResourceClosedError("This Connection is closed");
 }
@@ -88,13 +96,7 @@ void ConnectionState::apply_options(const ExecutionOptions& given) {
           "begin() or autobegin; isolation_level may not be altered unless rollback() or "
           "commit() is called first.");
     }
-    const std::string normalized = normalize_isolation_level(*level);
-    const auto valid = core.dialect->isolation_levels();
-    if (std::find(valid.begin(), valid.end(), normalized) == valid.end()) {
-      throw exc::ArgumentError(fmt::format(
-          "Invalid value '{}' for isolation_level. Valid isolation levels for '{}' are {}", *level,
-          core.dialect->name(), fmt::join(valid, ", ")));
-    }
+    const std::string normalized = checked_isolation_level(*core.dialect, *level);
     dbapi::Connection& conn = dbapi_connection();
     try {
       core.dialect->set_isolation_level(conn, normalized);
@@ -121,22 +123,39 @@ void ConnectionState::apply_options(const ExecutionOptions& given) {
                                    normalize_isolation_level(*core.isolation_level) == "AUTOCOMMIT";
 }
 
+std::string checked_isolation_level(const Dialect& dialect, std::string_view level) {
+  std::string normalized = normalize_isolation_level(level);
+  const auto valid = dialect.isolation_levels();
+  if (std::find(valid.begin(), valid.end(), normalized) == valid.end()) {
+    // SQLAlchemy quotes the level as normalized: 'read_committed' → 'READ COMMITTED'.
+    throw exc::ArgumentError(fmt::format(
+        "Invalid value '{}' for isolation_level. Valid isolation levels for '{}' are {}",
+        normalized, dialect.name(), fmt::join(valid, ", ")));
+  }
+  return normalized;
+}
+
 void ConnectionState::handle_dbapi_error(const dbapi::Error& e, std::string_view statement,
                                          const std::string& params_repr, dbapi::Cursor* cursor) {
   const bool disconnect =
       !closed() && core.dialect->is_disconnect(e, proxy.dbapi_connection(), cursor);
   if (disconnect) {
     invalidate(std::current_exception());
-  } else if (!root && proxy) {
-    // No transaction to end later: roll back now so the failed statement leaves nothing behind.
-    try {
-      fire(event::rollback);
-      if (echo()) log_info("ROLLBACK");
-      core.dialect->do_rollback(*proxy.dbapi_connection());
-    } catch (const std::exception&) {
-    }
+  } else {
+    autorollback();
   }
   throw_wrapped(e, statement, params_repr, core.hide_parameters, disconnect);
+}
+
+void ConnectionState::autorollback() noexcept {
+  if (root || !proxy) return;
+  // No transaction to end later: roll back now so the failed statement leaves nothing behind.
+  try {
+    fire(event::rollback);
+    if (echo()) log_info("ROLLBACK");
+    core.dialect->do_rollback(*proxy.dbapi_connection());
+  } catch (const std::exception&) {
+  }
 }
 
 namespace {

@@ -25,16 +25,16 @@ namespace {
 // first-connect hook is.
 void on_new_connection(detail::EngineCore& core, dbapi::Connection& conn) {
   if (core.isolation_level) {
-    core.dialect->set_isolation_level(conn, normalize_isolation_level(*core.isolation_level));
+    // Validated here, not in create_engine: SQLAlchemy reports a bad level at the first connect.
+    core.dialect->set_isolation_level(
+        conn, detail::checked_isolation_level(*core.dialect, *core.isolation_level));
   }
   if (core.initialized.load(std::memory_order_acquire)) return;
   std::lock_guard lock(core.first_connect_mutex);
   if (core.initialized.load(std::memory_order_relaxed)) return;
+  // The level set above is already in place, so the default initialize() reads is the engine's
+  // (trap 14 of the spec) — except AUTOCOMMIT, which no driver reports as a level.
   core.dialect->initialize(conn);
-  if (core.isolation_level) {
-    // Trap 14 of the spec: the engine-wide level is what "default" means from now on.
-    core.dialect->set_default_isolation_level(normalize_isolation_level(*core.isolation_level));
-  }
   conn.rollback();
   core.initialized.store(true, std::memory_order_release);
 }
@@ -116,16 +116,15 @@ Engine create_engine(const URL& url, EngineOptions options) {
   core->echo = options.echo.debug() ? 2 : options.echo.on() ? 1 : 0;
   core->hide_parameters = options.hide_parameters;
   core->query_cache_size = options.query_cache_size;
-  if (options.isolation_level) {
-    const std::string level = normalize_isolation_level(*options.isolation_level);
-    const auto valid = core->dialect->isolation_levels();
-    if (std::find(valid.begin(), valid.end(), level) == valid.end()) {
-      throw exc::ArgumentError(fmt::format(
-          "Invalid value '{}' for isolation_level. Valid isolation levels for '{}' are {}",
-          *options.isolation_level, core->dialect->name(), fmt::join(valid, ", ")));
-    }
-    core->isolation_level = options.isolation_level;
+  if (options.query_cache_size > 0) {
+    core->compiled_cache =
+        std::make_unique<sql::CompiledCache>(static_cast<std::size_t>(options.query_cache_size),
+                                             [core = core.get()](const std::string& line) {
+                                               if (core->echo.load(std::memory_order_relaxed) > 0)
+                                                 core->log(log::Level::info, line);
+                                             });
   }
+  core->isolation_level = options.isolation_level;
   core->pool.store(make_pool(options, url, core));
   auto layer = std::make_shared<detail::EngineLayer>();
   layer->set_options(std::make_shared<const ExecutionOptions>(options.execution_options));
@@ -196,8 +195,7 @@ const ExecutionOptions& Engine::get_execution_options() const noexcept {
 }
 
 void Engine::clear_compiled_cache() {
-  // text() keeps its compiled forms with the statement; the engine-wide cache of expression
-  // constructs arrives with the SQL expression language.
+  if (core_->compiled_cache) core_->compiled_cache->clear();
 }
 
 std::string_view Engine::name() const noexcept {

@@ -30,24 +30,44 @@ class ParamRefs {
  private:
   const Value** data() { return heap_.empty() ? inline_.data() : heap_.data(); }
   const Value* const* data() const { return heap_.empty() ? inline_.data() : heap_.data(); }
-  std::array<const Value*, 16> inline_{};
+  std::array<const Value*, 16> inline_;  // filled before read
   std::vector<const Value*> heap_;
   std::size_t size_ = 0;
 };
 
+// One named parameter set as the caller gave it: a Params, or a braced list bound in place.
+class NamedSet {
+ public:
+  NamedSet(const Params& p) : params_(&p) {}  // NOLINT: implicit by design
+  NamedSet(std::initializer_list<Params::value_type> list) : list_(list) {}
+
+  const Value* find(std::string_view name) const noexcept {
+    if (params_) return params_->find(name);
+    for (auto it = std::rbegin(list_); it != std::rend(list_); ++it) {  // last one wins
+      if (it->first == name) return &it->second;
+    }
+    return nullptr;
+  }
+  Params to_params() const { return params_ ? *params_ : Params(list_); }
+
+ private:
+  const Params* params_ = nullptr;
+  std::initializer_list<Params::value_type> list_;
+};
+
 [[noreturn]] void throw_missing_bind(std::string_view name, std::optional<std::size_t> group,
-                                     const sql::Compiled& compiled, const Params& given,
+                                     const sql::Compiled& compiled, const NamedSet& given,
                                      bool hide_parameters) {
   std::string message = fmt::format(
       "(athanor.exc.InvalidRequestError) A value is required for bind parameter '{}'", name);
   if (group) message += fmt::format(", in parameter group {}", *group);
-  throw exc::StatementError(std::move(message), compiled.sql, given.repr(), nullptr,
+  throw exc::StatementError(std::move(message), compiled.sql, given.to_params().repr(), nullptr,
                             hide_parameters, "cd3x");
 }
 
 // Fills `refs` with one row of positional values for `compiled` from `given` and the
 // statement's own bound values.
-void bind_row(const sql::Compiled& compiled, const Params& given, const Params* bound,
+void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params* bound,
               std::optional<std::size_t> group, bool hide_parameters, ParamRefs& refs) {
   for (const std::string& name : compiled.positional_names) {
     const Value* v = given.find(name);
@@ -138,12 +158,85 @@ struct CursorCall {
   dbapi::ParamRows params;
   bool many = false;
   const sql::Compiled* compiled = nullptr;
-  std::shared_ptr<const void> sql_owner;  // keeps `sql` alive for the result's error messages
-  const char* raw_badge = nullptr;        // "raw sql" for driver SQL
+  const char* raw_badge = nullptr;  // "raw sql" for driver SQL
   sql::CacheOutcome outcome = sql::CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
   const ExecutionOptions* options = nullptr;
 };
+
+void log_statement(ConnectionState& self, const CursorCall& call) {
+  self.log_info(call.sql);
+  const std::string label = call.raw_badge ? std::string(call.raw_badge)
+                                           : badge(call.outcome, call.compiled, call.compile_time);
+  if (self.core.hide_parameters) {
+    self.log_info(fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", label));
+  } else {
+    self.log_info(fmt::format("[{}] {}", label, repr_params(call.params, call.many)));
+  }
+}
+
+void execute_on_cursor(ConnectionState& self, dbapi::Cursor& cursor, const CursorCall& call) {
+  if (self.echo()) log_statement(self, call);
+  try {
+    cursor.execute_raw(call.sql, call.sql_hash, call.params, call.many);
+  } catch (const dbapi::Error& e) {
+    self.handle_dbapi_error(e, call.sql, repr_params(call.params, call.many), &cursor);
+  }
+}
+
+// With cursor listeners: they get a copy of the statement and parameters that they may rewrite,
+// and that copy is what runs.
+void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, CursorCall call) {
+  std::string sql(call.sql);
+  CursorParameters params;
+  std::vector<const Value*> refs;
+  ExecutionContext context{call.compiled, call.options, call.many};
+  if (!call.params.is_named()) {
+    for (std::size_t r = 0; r < call.params.rows(); ++r) {
+      auto& row = params.emplace_back();
+      for (const Value* v : call.params.row(r)) row.push_back(*v);
+    }
+  }
+  self.engine.layer().fire(event::before_cursor_execute, *self.owner, cursor, sql, params, context,
+                           call.many);
+  call.sql = sql;
+  call.sql_hash = std::hash<std::string_view>{}(call.sql);
+  if (!call.params.is_named()) {
+    const std::size_t width = params.empty() ? 0 : params.front().size();
+    for (const auto& row : params) {
+      if (row.size() != width) {
+        throw exc::ArgumentError("all parameter sets of one execution must have the same length");
+      }
+      for (const Value& v : row) refs.push_back(&v);
+    }
+    call.params = width ? dbapi::ParamRows::positional(refs, width) : dbapi::ParamRows();
+  }
+  execute_on_cursor(self, cursor, call);
+  self.engine.layer().fire(event::after_cursor_execute, *self.owner, cursor, std::as_const(sql),
+                           std::as_const(params), context, call.many);
+}
+
+std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
+                                                      const dbapi::Description& desc,
+                                                      const sql::Compiled* compiled) {
+  std::shared_ptr<const ResultMetadata> metadata;
+  if (compiled) metadata = compiled->cached_metadata();
+  if (!metadata || metadata->description_serial() != desc.serial) {
+    std::vector<std::string> keys;
+    keys.reserve(desc.columns.size());
+    for (const auto& c : desc.columns) keys.push_back(c.name);
+    metadata = std::make_shared<const ResultMetadata>(std::move(keys), desc.serial);
+    if (compiled) compiled->cache_metadata(metadata);
+  }
+  if (self.core.echo.load(std::memory_order_relaxed) > 1) {
+    std::string cols = "(";
+    for (std::size_t i = 0; i < metadata->size(); ++i) {
+      cols += (i ? ", '" : "'") + metadata->keys()[i] + "'";
+    }
+    self.log_debug("Col " + cols + (metadata->size() == 1 ? ",)" : ")"));
+  }
+  return metadata;
+}
 
 CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   dbapi::Connection& conn = self.dbapi_connection();
@@ -153,84 +246,16 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   } catch (const dbapi::Error& e) {
     self.handle_dbapi_error(e, call.sql, {}, nullptr);
   }
-
-  // Listeners may rewrite the statement and its parameters; they then get a copy to edit.
-  std::string rewritten_sql;
-  CursorParameters rewritten_params;
-  std::vector<const Value*> rewritten_refs;
-  ExecutionContext context{call.compiled, call.options, call.many};
-  const bool cursor_events = self.has_events() && self.owner &&
-                             (self.engine.layer().listens(event::before_cursor_execute) ||
-                              self.engine.layer().listens(event::after_cursor_execute));
-  if (cursor_events) {
-    rewritten_sql.assign(call.sql);
-    if (!call.params.is_named()) {
-      for (std::size_t r = 0; r < call.params.rows(); ++r) {
-        auto& row = rewritten_params.emplace_back();
-        for (const Value* v : call.params.row(r)) row.push_back(*v);
-      }
-    }
-    self.engine.layer().fire(event::before_cursor_execute, *self.owner, *cursor, rewritten_sql,
-                             rewritten_params, context, call.many);
-    call.sql = rewritten_sql;
-    call.sql_hash = std::hash<std::string_view>{}(call.sql);
-    if (!call.params.is_named()) {
-      const std::size_t width = rewritten_params.empty() ? 0 : rewritten_params.front().size();
-      for (const auto& row : rewritten_params) {
-        if (row.size() != width) {
-          throw exc::ArgumentError("all parameter sets of one execution must have the same length");
-        }
-        for (const Value& v : row) rewritten_refs.push_back(&v);
-      }
-      call.params =
-          width ? dbapi::ParamRows::positional(rewritten_refs, width) : dbapi::ParamRows();
-    }
+  if (self.has_events() && self.owner &&
+      (self.engine.layer().listens(event::before_cursor_execute) ||
+       self.engine.layer().listens(event::after_cursor_execute))) {
+    execute_with_cursor_events(self, *cursor, call);
+  } else {
+    execute_on_cursor(self, *cursor, call);
   }
-
-  if (self.echo()) {
-    self.log_info(call.sql);
-    const std::string label = call.raw_badge
-                                  ? std::string(call.raw_badge)
-                                  : badge(call.outcome, call.compiled, call.compile_time);
-    if (self.core.hide_parameters) {
-      self.log_info(fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", label));
-    } else {
-      self.log_info(fmt::format("[{}] {}", label, repr_params(call.params, call.many)));
-    }
-  }
-
-  try {
-    cursor->execute_raw(call.sql, call.sql_hash, call.params, call.many);
-  } catch (const dbapi::Error& e) {
-    self.handle_dbapi_error(e, call.sql, repr_params(call.params, call.many), cursor.get());
-  }
-
-  if (cursor_events) {
-    self.engine.layer().fire(event::after_cursor_execute, *self.owner, *cursor,
-                             std::as_const(rewritten_sql), std::as_const(rewritten_params), context,
-                             call.many);
-  }
-
-  std::shared_ptr<const ResultMetadata> metadata;
-  if (const dbapi::Description* desc = cursor->description()) {
-    if (call.compiled) metadata = call.compiled->result_metadata.load();
-    if (!metadata || metadata->description_serial() != desc->serial) {
-      std::vector<std::string> keys;
-      keys.reserve(desc->columns.size());
-      for (const auto& c : desc->columns) keys.push_back(c.name);
-      metadata = std::make_shared<const ResultMetadata>(std::move(keys), desc->serial);
-      if (call.compiled) call.compiled->result_metadata.store(metadata);
-    }
-    if (self.core.echo.load(std::memory_order_relaxed) > 1) {
-      std::string cols = "(";
-      for (std::size_t i = 0; i < metadata->size(); ++i) {
-        cols += (i ? ", '" : "'") + metadata->keys()[i] + "'";
-      }
-      self.log_info("Col " + cols + (metadata->size() == 1 ? ",)" : ")"));
-    }
-  }
-  return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata),
-                      std::move(call.sql_owner), call.sql);
+  const dbapi::Description* desc = cursor->description();
+  auto metadata = desc ? result_metadata(self, *desc, call.compiled) : nullptr;
+  return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata));
 }
 
 void ConnectionState::execute_internal(const std::string& sql) {
@@ -254,63 +279,91 @@ const ExecutionOptions& effective_options(const ConnectionState& self, const sql
   return storage;
 }
 
+// Named paramstyles take the sets as Params, with the statement's own values under them.
+dbapi::ParamRows bind_named(const sql::Compiled& c, std::span<const NamedSet> sets,
+                            const Params* bound, bool many, bool hide_parameters,
+                            std::vector<Params>& storage, std::vector<const Params*>& refs) {
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    Params merged = bound ? *bound : Params{};
+    for (const auto& [k, v] : sets[i].to_params()) merged.set(k, v);
+    for (const auto& name : c.bind_names) {
+      if (!merged.contains(name)) {
+        throw_missing_bind(name, many ? std::optional<std::size_t>(i) : std::nullopt, c, sets[i],
+                           hide_parameters);
+      }
+    }
+    storage.push_back(std::move(merged));
+  }
+  if (sets.empty() && bound) storage.push_back(*bound);
+  for (const auto& p : storage) refs.push_back(&p);
+  return dbapi::ParamRows::named(refs);
+}
+
+void fire_execute_event(ConnectionState& self, const sql::Executable& stmt,
+                        std::span<const NamedSet> sets, bool many, const ExecutionOptions& opts,
+                        CursorResult* result) {
+  // SQLAlchemy's (multiparams, params) pair: a list for executemany, else one dict.
+  std::vector<Params> multi;
+  Params single;
+  if (many) {
+    for (const auto& set : sets) multi.push_back(set.to_params());
+  } else if (!sets.empty()) {
+    single = sets.front().to_params();
+  }
+  if (result) {
+    self.engine.layer().fire(event::after_execute, *self.owner, stmt, std::as_const(multi),
+                             std::as_const(single), opts, *result);
+  } else {
+    self.engine.layer().fire(event::before_execute, *self.owner, stmt, std::as_const(multi),
+                             std::as_const(single), opts);
+  }
+}
+
 CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt,
-                              std::span<const Params> sets, bool many,
+                              std::span<const NamedSet> sets, bool many,
                               const ExecutionOptions& call_options) {
   self.check_open();
   ExecutionOptions storage;
   const ExecutionOptions& opts = effective_options(self, stmt, call_options, storage);
   const bool events = self.has_events() && self.owner;
-  static const Params no_params;
-  // SQLAlchemy's (multiparams, params) pair for the execute events: a list for executemany,
-  // else one dict.
-  std::vector<Params> multi;
-  if (events && many) multi.assign(sets.begin(), sets.end());
-  const Params& single = !many && !sets.empty() ? sets.front() : no_params;
-  if (events)
-    self.engine.layer().fire(event::before_execute, *self.owner, stmt, std::as_const(multi), single,
-                             opts);
+  if (events) fire_execute_event(self, stmt, sets, many, opts, nullptr);
 
-  const bool use_cache = self.core.query_cache_size > 0 && !opts.compiled_cache_disabled();
-  sql::CompileResult compiled = stmt.compile(*self.core.dialect, use_cache);
+  sql::CompiledCache* cache =
+      opts.compiled_cache_disabled() ? nullptr : self.core.compiled_cache.get();
+  const sql::CompileResult compiled = stmt.compile(*self.core.dialect, cache);
   const sql::Compiled& c = *compiled.compiled;
 
   // Parameters by position, checked before anything reaches the database.
   const Params* bound = stmt.bound_values();
+  const std::size_t width = c.positional_names.size();
   ParamRefs refs;
   std::vector<const Value*> flat;
   std::vector<Params> named_storage;
   std::vector<const Params*> named_refs;
   dbapi::ParamRows rows;
-  const std::size_t width = c.positional_names.size();
-  if (c.named_paramstyle) {
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-      Params merged = bound ? *bound : Params{};
-      for (const auto& [k, v] : sets[i]) merged.set(k, v);
-      for (const auto& name : c.bind_names) {
-        if (!merged.contains(name)) {
-          throw_missing_bind(name, many ? std::optional<std::size_t>(i) : std::nullopt, c, sets[i],
-                             self.core.hide_parameters);
-        }
-      }
-      named_storage.push_back(std::move(merged));
-    }
-    if (sets.empty() && bound) named_storage.push_back(*bound);
-    for (const auto& p : named_storage) named_refs.push_back(&p);
-    rows = dbapi::ParamRows::named(named_refs);
-  } else if (!many) {
-    refs.reserve(width);
-    bind_row(c, sets.empty() ? no_params : sets.front(), bound, std::nullopt,
-             self.core.hide_parameters, refs);
-    if (width) rows = dbapi::ParamRows::positional(refs.span(), width);
-  } else {
-    flat.reserve(width * sets.size());
-    for (std::size_t i = 0; i < sets.size(); ++i) {
+  try {
+    if (c.named_paramstyle) {
+      rows = bind_named(c, sets, bound, many, self.core.hide_parameters, named_storage, named_refs);
+    } else if (!many) {
+      static const Params no_params;
       refs.reserve(width);
-      bind_row(c, sets[i], bound, i, self.core.hide_parameters, refs);
-      flat.insert(flat.end(), refs.span().begin(), refs.span().end());
+      bind_row(c, sets.empty() ? NamedSet(no_params) : sets.front(), bound, std::nullopt,
+               self.core.hide_parameters, refs);
+      if (width) rows = dbapi::ParamRows::positional(refs.span(), width);
+    } else {
+      flat.reserve(width * sets.size());
+      for (std::size_t i = 0; i < sets.size(); ++i) {
+        refs.reserve(width);
+        bind_row(c, sets[i], bound, i, self.core.hide_parameters, refs);
+        flat.insert(flat.end(), refs.span().begin(), refs.span().end());
+      }
+      if (width) rows = dbapi::ParamRows::positional(flat, width);
     }
-    if (width) rows = dbapi::ParamRows::positional(flat, width);
+  } catch (const exc::StatementError&) {
+    // A missing value fails the execution context before autobegin, so SQLAlchemy's error
+    // handling finds no transaction and rolls back (logged "ROLLBACK").
+    self.autorollback();
+    throw;
   }
 
   self.check_transaction_usable();
@@ -322,15 +375,11 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   call.params = rows;
   call.many = many;
   call.compiled = &c;
-  call.sql_owner = std::move(compiled.owner);
   call.outcome = compiled.outcome;
   call.compile_time = compiled.compile_time;
   call.options = &opts;
   CursorResult result = run_cursor(self, call);
-  if (events) {
-    self.engine.layer().fire(event::after_execute, *self.owner, stmt, std::as_const(multi), single,
-                             opts, result);
-  }
+  if (events) fire_execute_event(self, stmt, sets, many, opts, &result);
   return result;
 }
 
@@ -344,16 +393,14 @@ CursorResult execute_driver(ConnectionState& self, std::string_view sql, dbapi::
     storage.merge(call_options);
     opts = &storage;
   }
-  auto owned = std::make_shared<const std::string>(sql);
   self.dbapi_connection();
   self.check_transaction_usable();
   if (!self.in_begin) self.autobegin();
   CursorCall call;
-  call.sql = *owned;
+  call.sql = sql;
   call.sql_hash = std::hash<std::string_view>{}(call.sql);
   call.params = rows;
   call.many = many;
-  call.sql_owner = owned;
   call.raw_badge = "raw sql";
   call.options = opts;
   return run_cursor(self, call);
@@ -366,14 +413,22 @@ CursorResult execute_driver(ConnectionState& self, std::string_view sql, dbapi::
 
 CursorResult Connection::execute(const sql::Executable& statement, const Params& parameters,
                                  const ExecutionOptions& execution_options) {
-  return detail::execute_compiled(*state_, statement, std::span<const Params>(&parameters, 1),
-                                  false, execution_options);
+  const detail::NamedSet set(parameters);
+  return detail::execute_compiled(*state_, statement, {&set, 1}, false, execution_options);
+}
+
+CursorResult Connection::execute(const sql::Executable& statement,
+                                 std::initializer_list<Params::value_type> parameters,
+                                 const ExecutionOptions& execution_options) {
+  const detail::NamedSet set(parameters);
+  return detail::execute_compiled(*state_, statement, {&set, 1}, false, execution_options);
 }
 
 CursorResult Connection::execute(const sql::Executable& statement,
                                  const std::vector<Params>& parameters,
                                  const ExecutionOptions& execution_options) {
-  return detail::execute_compiled(*state_, statement, parameters, parameters.size() > 1,
+  const std::vector<detail::NamedSet> sets(parameters.begin(), parameters.end());
+  return detail::execute_compiled(*state_, statement, sets, parameters.size() > 1,
                                   execution_options);
 }
 

@@ -22,7 +22,7 @@ Result::Result(Result&& other) noexcept
     : metadata_(std::move(other.metadata_)),
       state_(std::exchange(other.state_, State::hard_closed)),
       buffer_(std::move(other.buffer_)) {
-  if (metadata_) current_ = Row::view(metadata_, buffer_.data());
+  if (metadata_) current_.rebind(metadata_, buffer_.data());
 }
 
 Result& Result::operator=(Result&& other) noexcept {
@@ -41,7 +41,7 @@ void Result::init_rows(std::shared_ptr<const ResultMetadata> metadata, std::vect
   metadata_ = std::move(metadata);
   buffer_ = std::move(buffer);
   buffer_.resize(metadata_->size());
-  current_ = Row::view(metadata_, buffer_.data());
+  current_.rebind(metadata_, buffer_.data());
 }
 
 void Result::check_fetchable() const {
@@ -62,7 +62,7 @@ void Result::soft_close() noexcept {
     release_source();
     if (!buffer_.empty()) recycle_buffer(std::move(buffer_));
     buffer_.clear();
-    if (metadata_) current_ = Row::view(metadata_, buffer_.data());
+    if (metadata_) current_.rebind(metadata_, buffer_.data());
   }
 }
 
@@ -178,12 +178,8 @@ const std::vector<std::string>& Result::keys() const {
 // ---- CursorResult -------------------------------------------------------------------------------
 
 CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
-                           std::shared_ptr<const ResultMetadata> metadata,
-                           std::shared_ptr<const void> sql_owner, std::string_view sql)
-    : conn_(std::move(conn)),
-      cursor_(std::move(cursor)),
-      sql_owner_(std::move(sql_owner)),
-      sql_(sql) {
+                           std::shared_ptr<const ResultMetadata> metadata)
+    : conn_(std::move(conn)), cursor_(std::move(cursor)) {
   rowcount_ = cursor_->rowcount();
   lastrowid_ = cursor_->lastrowid();
   if (!metadata) {
@@ -209,13 +205,14 @@ bool CursorResult::next_raw(std::span<Value> row) {
   try {
     got = cursor_->fetch_into(row);
   } catch (const dbapi::Error& e) {
-    if (conn_->closed()) detail::throw_wrapped(e, sql_, {}, conn_->core.hide_parameters, false);
-    conn_->handle_dbapi_error(e, sql_, {}, cursor_.get());
+    const std::string sql(cursor_->statement());
+    if (conn_->closed()) detail::throw_wrapped(e, sql, {}, conn_->core.hide_parameters, false);
+    conn_->handle_dbapi_error(e, sql, {}, cursor_.get());
   }
   if (got && conn_->core.echo.load(std::memory_order_relaxed) > 1) {
     std::string repr = "Row (";
     for (std::size_t i = 0; i < row.size(); ++i) repr += (i ? ", " : "") + row[i].repr();
-    conn_->log_info(repr + (row.size() == 1 ? ",)" : ")"));
+    conn_->log_debug(repr + (row.size() == 1 ? ",)" : ")"));
   }
   return got;
 }

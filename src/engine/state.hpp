@@ -15,6 +15,7 @@
 #include "athanor/event.hpp"
 #include "athanor/log.hpp"
 #include "athanor/pool/pool.hpp"
+#include "sql/compiled_cache.hpp"
 
 namespace athanor::detail {
 
@@ -30,6 +31,7 @@ class EngineCore {
   // create_engine(isolation_level=...): applied to every new driver connection.
   std::optional<std::string> isolation_level;
   int query_cache_size = 500;
+  std::unique_ptr<sql::CompiledCache> compiled_cache;  // null when query_cache_size is 0
 
   // The dialect is initialised once, on the first driver connection that succeeds in doing it.
   std::mutex first_connect_mutex;
@@ -128,6 +130,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   bool invalidated() const noexcept { return !proxy && can_reconnect; }
   bool echo() const noexcept { return core.echo.load(std::memory_order_relaxed) > 0; }
   void log_info(std::string_view message) const;
+  void log_debug(std::string_view message) const;  // echo="debug" lines: Col / Row
   bool has_events() const noexcept { return engine.layer().has_listeners(); }
   template <typename Tag, typename... Args>
   void fire(Tag tag, Args&&... args) {
@@ -164,7 +167,14 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   [[noreturn]] void handle_dbapi_error(const dbapi::Error& e, std::string_view statement,
                                        const std::string& params_repr, dbapi::Cursor* cursor);
   void apply_options(const ExecutionOptions& options);
+  // SQLAlchemy's "autorollback" (SPEC §4.7): after an error while no transaction is begun, a
+  // rollback (event, log line, DBAPI call). Errors of its own are swallowed.
+  void autorollback() noexcept;
 };
+
+// `level` normalized ("read_committed" → "READ COMMITTED"); exc::ArgumentError, with SQLAlchemy's
+// message, when the dialect does not list it.
+std::string checked_isolation_level(const Dialect& dialect, std::string_view level);
 
 // The "(<driver>.<Class>) message" exc:: class for a driver error.
 [[noreturn]] void throw_wrapped(const dbapi::Error& e, std::string_view statement,

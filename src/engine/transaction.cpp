@@ -77,6 +77,9 @@ std::shared_ptr<TransactionState> ConnectionState::begin_savepoint() {
   auto sp = std::make_shared<TransactionState>();
   sp->kind = TransactionState::Kind::nested;
   sp->name = fmt::format("sa_savepoint_{}", ++savepoint_counter);
+  // The SAVEPOINT statement is an execution like any other: refused (PendingRollbackError) while
+  // the root is attached but inactive, e.g. after a failed commit.
+  check_transaction_usable();
   execute_internal(core.dialect->savepoint_sql(sp->name));
   sp->previous = nested;
   nested = sp;

@@ -4,10 +4,31 @@
 
 #include <array>
 #include <atomic>
+#include <utility>
 
 #include "athanor/exc.hpp"
+#include "sql/compiled_cache.hpp"
 
 namespace athanor::sql {
+
+std::shared_ptr<const ResultMetadata> Compiled::cached_metadata() const noexcept {
+  const MetadataHolder* h = metadata_.load(std::memory_order_acquire);
+  return h ? h->metadata : nullptr;
+}
+
+void Compiled::cache_metadata(std::shared_ptr<const ResultMetadata> metadata) const {
+  auto* fresh = new MetadataHolder{std::move(metadata)};
+  MetadataHolder* current = metadata_.load(std::memory_order_acquire);
+  do {
+    fresh->replaced = current;
+  } while (!metadata_.compare_exchange_weak(current, fresh, std::memory_order_acq_rel));
+}
+
+Compiled::~Compiled() {
+  for (MetadataHolder* h = metadata_.load(std::memory_order_relaxed); h;) {
+    delete std::exchange(h, h->replaced);
+  }
+}
 
 namespace {
 
@@ -25,16 +46,13 @@ constexpr std::size_t paramstyle_count = 6;
 
 }  // namespace
 
-// The parts every copy of one text() shares: its SQL, its binds, and one compiled form per
-// paramstyle, installed lock-free by whichever thread compiles it first.
+// The parts every copy of one text() shares: its SQL, its binds, and the compiled form per
+// paramstyle it got from an engine's cache, installed lock-free by the first thread to get it.
 struct TextClause::Shared {
   std::string sql;
   std::vector<std::string> bind_names;
-  std::array<std::atomic<Compiled*>, paramstyle_count> by_style{};
-
-  ~Shared() {
-    for (auto& slot : by_style) delete slot.load(std::memory_order_relaxed);
-  }
+  std::array<std::atomic<const Compiled*>, paramstyle_count> by_style{};
+  std::array<std::shared_ptr<const Compiled>, paramstyle_count> owners;  // keep by_style alive
 };
 
 std::unique_ptr<Compiled> TextClause::compile_text(std::string_view sql, Paramstyle style) {
@@ -153,26 +171,30 @@ TextClause TextClause::execution_options(const ExecutionOptions& options) const 
   return copy;
 }
 
-CompileResult TextClause::compile(const Dialect& dialect, bool use_cache) const {
+CompileResult TextClause::compile(const Dialect& dialect, CompiledCache* cache) const {
   const auto style = dialect.paramstyle();
-  const auto start = std::chrono::steady_clock::now();
-  if (!use_cache) {
+  if (!cache) {
+    const auto start = std::chrono::steady_clock::now();
     std::shared_ptr<const Compiled> fresh = compile_text(shared_->sql, style);
     const Compiled* raw = fresh.get();
     return {raw, std::move(fresh), CacheOutcome::disabled,
             std::chrono::steady_clock::now() - start};
   }
-  auto& slot = shared_->by_style[static_cast<std::size_t>(style)];
-  if (Compiled* hit = slot.load(std::memory_order_acquire)) {
-    return {hit, shared_, CacheOutcome::cached, {}};
+  const auto index = static_cast<std::size_t>(style);
+  if (const Compiled* hit = shared_->by_style[index].load(std::memory_order_acquire)) {
+    return {hit, nullptr, CacheOutcome::cached, {}};
   }
-  Compiled* made = compile_text(shared_->sql, style).release();
-  Compiled* expected = nullptr;
-  if (!slot.compare_exchange_strong(expected, made, std::memory_order_acq_rel)) {
-    delete made;  // another thread installed its copy first
-    return {expected, shared_, CacheOutcome::cached, {}};
+  std::string key = std::to_string(index);
+  key += ':';
+  key += shared_->sql;
+  auto found = cache->get_or_create(key, [&] { return compile_text(shared_->sql, style); });
+  const Compiled* expected = nullptr;
+  if (shared_->by_style[index].compare_exchange_strong(expected, found.compiled.get(),
+                                                       std::memory_order_acq_rel)) {
+    shared_->owners[index] = found.compiled;  // only the thread that installed it writes here
   }
-  return {made, shared_, CacheOutcome::generated, std::chrono::steady_clock::now() - start};
+  return {found.compiled.get(), found.compiled,
+          found.created ? CacheOutcome::generated : CacheOutcome::cached, found.compile_time};
 }
 
 }  // namespace athanor::sql

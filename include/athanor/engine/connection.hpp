@@ -17,6 +17,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,11 @@ class Connection {
   CursorResult execute(const sql::Executable& statement, const Params& parameters = {},
                        const ExecutionOptions& execution_options = {});
   CursorResult execute(const sql::Executable& statement, const std::vector<Params>& parameters,
+                       const ExecutionOptions& execution_options = {});
+  // The same as the Params form for a braced list, `conn.execute(stmt, {{"id", 5}})`, binding
+  // straight from the list without building a Params.
+  CursorResult execute(const sql::Executable& statement,
+                       std::initializer_list<Params::value_type> parameters,
                        const ExecutionOptions& execution_options = {});
   // Runs SQL as the driver takes it: its own paramstyle ("?" for SQLite), no bind rewriting.
   CursorResult exec_driver_sql(std::string_view sql, const std::vector<Value>& parameters = {},

@@ -56,7 +56,7 @@ struct EngineOptions {
   ExecutionOptions execution_options{};
   PoolClass poolclass = PoolClass::default_;
   std::optional<int> pool_size{};                               // 5
-  std::optional<int> max_overflow;                              // 10; -1 = unlimited
+  std::optional<int> max_overflow{};                            // 10; -1 = unlimited
   std::optional<std::chrono::duration<double>> pool_timeout{};  // 30 s
   std::chrono::duration<double> pool_recycle{-1};               // -1 = never
   bool pool_pre_ping = false;
@@ -65,10 +65,10 @@ struct EngineOptions {
   int query_cache_size = 500;
   int insertmanyvalues_page_size = 1000;
   bool use_insertmanyvalues = true;
-  ConnectArgs connect_args;
-  std::vector<std::string> plugins;
+  ConnectArgs connect_args{};
+  std::vector<std::string> plugins{};
   // Dialect- or plugin-specific keyword arguments; a key nobody consumes is an error.
-  std::map<std::string, Value> extras;
+  std::map<std::string, Value> extras{};
 };
 
 namespace detail {

@@ -154,8 +154,7 @@ class CursorResult : public Result {
 
   // For the execution machinery.
   CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
-               std::shared_ptr<const ResultMetadata> metadata,
-               std::shared_ptr<const void> sql_owner, std::string_view sql);
+               std::shared_ptr<const ResultMetadata> metadata);
 
  protected:
   bool next_raw(std::span<Value> row) override;
@@ -166,8 +165,6 @@ class CursorResult : public Result {
  private:
   std::shared_ptr<detail::ConnectionState> conn_;
   dbapi::CursorPtr cursor_;
-  std::shared_ptr<const void> sql_owner_;  // keeps sql_ alive, for error messages while fetching
-  std::string_view sql_;
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
 };

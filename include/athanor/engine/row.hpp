@@ -54,6 +54,10 @@ class Row {
     r.metadata_ = metadata.get(), r.values_ = values, r.view_of_ = &metadata;
     return r;
   }
+  // Points this view at other values (of the same metadata owner).
+  void rebind(const std::shared_ptr<const ResultMetadata>& metadata, const Value* values) noexcept {
+    metadata_ = metadata.get(), values_ = values, view_of_ = &metadata;
+  }
   // An owning row.
   Row(std::shared_ptr<const ResultMetadata> metadata, std::vector<Value> values);
   Row(const Row& other);

@@ -36,7 +36,22 @@ struct Compiled {
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   // Result keys derived from the driver's description of this SQL, reused while the description
   // (identified by its serial) stays the same.
-  mutable std::atomic<std::shared_ptr<const ResultMetadata>> result_metadata;
+  std::shared_ptr<const ResultMetadata> cached_metadata() const noexcept;
+  void cache_metadata(std::shared_ptr<const ResultMetadata> metadata) const;
+
+  Compiled() = default;
+  Compiled(const Compiled&) = delete;
+  Compiled& operator=(const Compiled&) = delete;
+  ~Compiled();
+
+ private:
+  // Readers take the current holder lock-free; replaced holders stay alive (a schema change is
+  // rare) until the Compiled goes, so a reader never sees one freed.
+  struct MetadataHolder {
+    std::shared_ptr<const ResultMetadata> metadata;
+    MetadataHolder* replaced = nullptr;
+  };
+  mutable std::atomic<MetadataHolder*> metadata_{nullptr};
 };
 
 // How a compile request was served, for the log badge.
@@ -44,17 +59,21 @@ enum class CacheOutcome { generated, cached, no_key, disabled };
 
 struct CompileResult {
   const Compiled* compiled = nullptr;
-  std::shared_ptr<const void> owner;  // keeps `compiled` alive beyond the statement object
+  // Set when `compiled` is not owned by the statement (a fresh compile with the cache off).
+  std::shared_ptr<const Compiled> owner;
   CacheOutcome outcome = CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
 };
+
+class CompiledCache;
 
 class Executable {
  public:
   virtual ~Executable() = default;
 
-  // `use_cache` false (query_cache_size = 0, compiled_cache = none) forces a fresh compile.
-  virtual CompileResult compile(const Dialect& dialect, bool use_cache) const = 0;
+  // The compiled form for `dialect`, from `cache` when it has it; a null cache
+  // (query_cache_size = 0, compiled_cache = none) forces a fresh compile.
+  virtual CompileResult compile(const Dialect& dialect, CompiledCache* cache) const = 0;
   // Bind values carried by the statement itself (text().bindparams()); execution parameters
   // override them.
   virtual const Params* bound_values() const noexcept { return nullptr; }

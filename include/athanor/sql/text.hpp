@@ -32,7 +32,9 @@ class TextClause : public Executable {
   // A copy with statement-level execution options (isolation_level is refused here).
   TextClause execution_options(const ExecutionOptions& options) const;
 
-  CompileResult compile(const Dialect& dialect, bool use_cache) const override;
+  // The engine's cache keys a text() by its SQL, so equal SQL in another TextClause is a cache
+  // hit; each TextClause also keeps what it got, to skip the engine cache's lock next time.
+  CompileResult compile(const Dialect& dialect, CompiledCache* cache) const override;
   const Params* bound_values() const noexcept override {
     return bound_.empty() ? nullptr : &bound_;
   }

@@ -20,8 +20,8 @@ using dbapi::ParamRows;
 
 class SQLiteConnection;
 
-// Binds text we format on the stack; SQLITE_TRANSIENT makes SQLite copy it into the statement's
-// own buffer, which it keeps across executions.
+// SQLITE_TRANSIENT: SQLite copies the text into the statement's own buffer (reused by the next
+// execution), so the caller's buffer, a Value or a stack array, may go away at once.
 void bind_text(sqlite3* db, sqlite3_stmt* stmt, int index, std::string_view text) {
   const int rc =
       sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -162,6 +162,9 @@ class SQLiteCursor final : public dbapi::Cursor {
   explicit SQLiteCursor(SQLiteConnection* conn) noexcept : conn_(conn) {}
 
   const dbapi::Description* description() const noexcept override { return description_.get(); }
+  std::string_view statement() const noexcept override {
+    return st_ ? std::string_view(st_->sql) : std::string_view();
+  }
   std::int64_t rowcount() const noexcept override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const noexcept override { return lastrowid_; }
   bool nextset() override {

@@ -1,17 +1,28 @@
 #include "dialects/sqlite/errors.hpp"
 
+#include <string_view>
+
 namespace athanor::dialects::sqlite {
 
 namespace {
 
-dbapi::ErrorKind kind_of(int primary, bool preparing) noexcept {
+// SQL that cannot be compiled at all is the programmer's error (PEP 249's ProgrammingError);
+// SQLite says so only in the message. A missing table or column stays an OperationalError, as
+// Python's sqlite3 reports it.
+bool is_syntax_error(std::string_view message) noexcept {
+  return message.find("syntax error") != std::string_view::npos ||
+         message.find("incomplete input") != std::string_view::npos ||
+         message.find("unrecognized token") != std::string_view::npos;
+}
+
+dbapi::ErrorKind kind_of(int primary, bool preparing, std::string_view message) noexcept {
   using K = dbapi::ErrorKind;
   switch (primary) {
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH:
       return K::integrity_error;
     case SQLITE_ERROR:
-      return preparing ? K::programming_error : K::operational_error;
+      return preparing && is_syntax_error(message) ? K::programming_error : K::operational_error;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
@@ -41,8 +52,9 @@ dbapi::ErrorKind kind_of(int primary, bool preparing) noexcept {
 }  // namespace
 
 dbapi::Error error_from_code(int extended_code, std::string message, bool preparing) {
-  return dbapi::Error(kind_of(extended_code & 0xff, preparing), std::string(kDriverName),
-                      std::move(message), std::to_string(extended_code));
+  const auto kind = kind_of(extended_code & 0xff, preparing, message);
+  return dbapi::Error(kind, std::string(kDriverName), std::move(message),
+                      std::to_string(extended_code));
 }
 
 void raise_sqlite_error(sqlite3* db, int rc, bool preparing) {

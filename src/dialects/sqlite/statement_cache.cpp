@@ -127,6 +127,12 @@ void Statement::refresh_after_reprepare() {
 }
 
 Statement* StatementCache::acquire(std::string_view sql, std::size_t hash) {
+  // The statement run last is the likeliest to run again (a loop over one query): no hashing
+  // into the table for it.
+  if (Statement* mru = newest_; mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
+    mru->in_use = true;
+    return mru;
+  }
   std::shared_ptr<const dbapi::Description> known;
   bool busy = false;
   if (auto it = entries_.find(Key{sql, hash}); it != entries_.end()) {

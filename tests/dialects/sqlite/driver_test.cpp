@@ -144,8 +144,14 @@ TEST(SQLiteErrors, ResultCodesMapToPep249Classes) {
   EXPECT_EQ(kind(SQLITE_CONSTRAINT_UNIQUE), ErrorKind::integrity_error);
   EXPECT_EQ(kind(SQLITE_CONSTRAINT_NOTNULL), ErrorKind::integrity_error);
   EXPECT_EQ(kind(SQLITE_MISMATCH), ErrorKind::integrity_error);
-  EXPECT_EQ(kind(SQLITE_ERROR, true), ErrorKind::programming_error);
-  EXPECT_EQ(kind(SQLITE_ERROR, false), ErrorKind::operational_error);
+  const auto kind_msg = [](int code, bool preparing, const char* message) {
+    return sq::error_from_code(code, message, preparing).kind();
+  };
+  EXPECT_EQ(kind_msg(SQLITE_ERROR, true, "near \"x\": syntax error"), ErrorKind::programming_error);
+  EXPECT_EQ(kind_msg(SQLITE_ERROR, true, "incomplete input"), ErrorKind::programming_error);
+  EXPECT_EQ(kind_msg(SQLITE_ERROR, true, "no such table: t"), ErrorKind::operational_error);
+  EXPECT_EQ(kind_msg(SQLITE_ERROR, false, "near \"x\": syntax error"),
+            ErrorKind::operational_error);
   for (int code : {SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CANTOPEN, SQLITE_IOERR_READ, SQLITE_FULL,
                    SQLITE_PROTOCOL, SQLITE_READONLY, SQLITE_INTERRUPT, SQLITE_ABORT_ROLLBACK,
                    SQLITE_PERM, SQLITE_NOTADB, SQLITE_SCHEMA}) {
@@ -161,15 +167,17 @@ TEST(SQLiteErrors, ResultCodesMapToPep249Classes) {
   EXPECT_EQ(sq::error_from_code(SQLITE_CONSTRAINT_UNIQUE, "m", false).native_code(), "2067");
 }
 
-TEST_F(SQLiteDriver, PrepareErrorsAreProgrammingErrors) {
+// Syntax errors are ProgrammingError (PEP 249); a missing table or column is an OperationalError,
+// as Python's sqlite3 reports it (SPEC §13.2's "(sqlite3.OperationalError) no such table").
+TEST_F(SQLiteDriver, SyntaxErrorsAreProgrammingErrorsMissingObjectsOperational) {
   auto cur = conn->cursor();
-  EXPECT_DBAPI_ERROR(cur->execute("SELECT * FROM nope"), ErrorKind::programming_error,
+  EXPECT_DBAPI_ERROR(cur->execute("SELECT * FROM nope"), ErrorKind::operational_error,
                      "no such table: nope");
-  EXPECT_DBAPI_ERROR(cur->execute("SELECT nope FROM t"), ErrorKind::programming_error,
+  EXPECT_DBAPI_ERROR(cur->execute("SELECT nope FROM t"), ErrorKind::operational_error,
                      "no such column: nope");
   EXPECT_DBAPI_ERROR(cur->execute("INVALID SQL"), ErrorKind::programming_error,
                      "near \"INVALID\": syntax error");
-  const auto e = error_of([&] { cur->execute("SELECT * FROM nope"); });
+  const auto e = error_of([&] { cur->execute("INVALID SQL"); });
   EXPECT_EQ(e->native_code(), std::to_string(SQLITE_ERROR));
   EXPECT_EQ(e->qualified_name(), "sqlite3.ProgrammingError");
 }
@@ -377,7 +385,7 @@ TEST(SQLiteTransactions, RolledBackCreateTableDisappears) {
   cur->execute("CREATE TABLE gone (x)");
   cur->execute("INSERT INTO gone VALUES (1)");
   conn->rollback();
-  EXPECT_DBAPI_ERROR(cur->execute("SELECT * FROM gone"), ErrorKind::programming_error,
+  EXPECT_DBAPI_ERROR(cur->execute("SELECT * FROM gone"), ErrorKind::operational_error,
                      "no such table: gone");
 }
 

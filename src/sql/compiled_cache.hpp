@@ -1,0 +1,51 @@
+// The engine's compiled cache: an LRU of compiled statements, keyed by what determines the
+// compiled form (for text(): the paramstyle and the SQL), holding `query_cache_size` entries.
+// Like SQLAlchemy's LRUCache it grows to 150% of its size before pruning back to the size, so
+// that pruning is rare. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "athanor/sql/compiled.hpp"
+
+namespace athanor::sql {
+
+class CompiledCache {
+ public:
+  // `on_prune` receives SQLAlchemy's "Compiled cache size pruning from N items to M." line.
+  explicit CompiledCache(std::size_t capacity,
+                         std::function<void(const std::string&)> on_prune = nullptr)
+      : capacity_(capacity), on_prune_(std::move(on_prune)) {}
+
+  struct Lookup {
+    std::shared_ptr<const Compiled> compiled;
+    bool created = false;
+    std::chrono::duration<double> compile_time{0};
+  };
+  // The entry for `key`, made by `make` (outside the lock) when absent.
+  Lookup get_or_create(const std::string& key,
+                       const std::function<std::unique_ptr<Compiled>()>& make);
+  void clear();
+  std::size_t size() const;
+  std::size_t capacity() const noexcept { return capacity_; }
+
+ private:
+  using Order = std::list<std::string>;  // most recently used first
+  struct Entry {
+    std::shared_ptr<const Compiled> compiled;
+    Order::iterator position;
+  };
+  mutable std::mutex mutex_;
+  std::size_t capacity_;
+  std::function<void(const std::string&)> on_prune_;
+  std::unordered_map<std::string, Entry> entries_;
+  Order order_;
+};
+
+}  // namespace athanor::sql

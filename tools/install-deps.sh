@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages a task needs, and nothing when they are all there already.
+#   tools/install-deps.sh build   compiler, CMake, Ninja, SQLite, fmt        (the tour)
+#   tools/install-deps.sh test    build + GoogleTest                         (the test suite)
+#   tools/install-deps.sh bench   test + Google Benchmark and the peers the benchmarks compare
+#                                 against: SQLiteCpp, SOCI (needs Boost headers), SQLAlchemy
+set -euo pipefail
+
+build=(build-essential cmake ninja-build pkg-config libsqlite3-dev libfmt-dev)
+test=("${build[@]}" libgtest-dev libgmock-dev)
+bench=("${test[@]}" libbenchmark-dev libsqlitecpp-dev libsoci-dev libboost-dev python3
+       python3-sqlalchemy)
+
+case "${1:-test}" in
+  build) wanted=("${build[@]}") ;;
+  test) wanted=("${test[@]}") ;;
+  bench) wanted=("${bench[@]}") ;;
+  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "installing: ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >/dev/null

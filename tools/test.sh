@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, and passes every test:
+#   1. the suite (unit, backend-parametrized, seed ports, the tour) in a normal build;
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. an installed Athanor used from a separate project through find_package(athanor).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+"$root/tools/install-deps.sh" test
+
+passed=0
+# Runs ctest in a build directory and adds its test count to the total.
+run_ctest() {
+  local dir=$1
+  shift
+  local log
+  log=$(mktemp)
+  (cd "$dir" && env "$@" ctest --output-on-failure -j "$jobs") | tee "$log"
+  passed=$((passed + $(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$log")))
+  rm -f "$log"
+}
+
+configure_build() {
+  local dir=$1
+  shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+echo "== normal build"
+configure_build "$root/build/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_ctest "$root/build/release"
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
+configure_build "$root/build/asan" -DCMAKE_BUILD_TYPE=Debug -DATHANOR_SANITIZE=ON
+run_ctest "$root/build/asan" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== installed package, used with find_package(athanor)"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cmake --install "$root/build/release" --prefix "$work/prefix" >/dev/null
+cmake -S "$root/tests/consumer" -B "$work/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  >/dev/null
+cmake --build "$work/consumer"
+"$work/consumer/consumer"
+passed=$((passed + 1))
+
+echo "all: $passed passed, 0 failed"
