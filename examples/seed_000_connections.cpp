@@ -9,6 +9,8 @@
 // the program exit 1, so running the tour is itself a test.
 #include <athanor/athanor.hpp>
 
+#include "tour.hpp"
+
 #include <any>
 #include <chrono>
 #include <cstdint>
@@ -20,21 +22,11 @@
 #include <vector>
 
 namespace sa = athanor;
+using tour::echo_to_stdout;
+using tour::expect;
+using tour::logged;
 
 namespace {
-
-// A documented outcome that did not hold.
-void expect(bool ok, const std::string& what) {
-  if (!ok) throw std::runtime_error("expected: " + what);
-}
-
-// SQLAlchemy's echo writes to sys.stdout; Athanor's default sink writes to stderr. Routing the
-// log to stdout keeps it interleaved with what the examples print.
-void echo_to_stdout() {
-  sa::log::set_sink([](const sa::log::Record& r) {
-    std::cout << sa::log::level_name(r.level) << ' ' << r.logger << ' ' << r.message << '\n';
-  });
-}
 
 // Python's repr() of a list of strings: ['id', 'name'].
 std::string repr(const std::vector<std::string>& names) {
@@ -612,10 +604,5 @@ int run() {
 }  // namespace
 
 int main() {
-  try {
-    return run();
-  } catch (const std::exception& e) {
-    std::cerr << "seed 000 tour failed: " << e.what() << '\n';
-    return 1;
-  }
+  return tour::run("seed 000", run);
 }

@@ -6,6 +6,8 @@
 // checked: a difference makes the program exit 1, so running the tour is itself a test.
 #include <athanor/athanor.hpp>
 
+#include "tour.hpp"
+
 #include <cstdint>
 #include <iostream>
 #include <stdexcept>
@@ -13,31 +15,11 @@
 #include <vector>
 
 namespace sa = athanor;
+using tour::echo_to_stdout;
+using tour::expect;
+using tour::logged;
 
 namespace {
-
-// A documented outcome that did not hold.
-void expect(bool ok, const std::string& what) {
-  if (!ok) throw std::runtime_error("expected: " + what);
-}
-
-// SQLAlchemy's echo writes to sys.stdout; Athanor's default sink writes to stderr. Routing the
-// log to stdout keeps it interleaved with the printed rows, as in the page's transcripts. The
-// lines are also kept, so that the log the page shows can be checked.
-std::vector<std::string> g_log;
-void echo_to_stdout() {
-  sa::log::set_sink([](const sa::log::Record& r) {
-    std::cout << sa::log::level_name(r.level) << ' ' << r.logger << ' ' << r.message << '\n';
-    g_log.emplace_back(r.message);
-  });
-}
-// Whether a log line contains `text` (parameter lines start with a cache badge that varies).
-bool logged(const std::string& text) {
-  for (const std::string& line : g_log) {
-    if (line.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
 
 // Python's repr() of a list of rows: [(1, 1), (2, 4)].
 std::string repr(const std::vector<sa::Row>& rows) {
@@ -216,10 +198,5 @@ int run() {
 }  // namespace
 
 int main() {
-  try {
-    return run();
-  } catch (const std::exception& e) {
-    std::cerr << "seed 002 tour failed: " << e.what() << '\n';
-    return 1;
-  }
+  return tour::run("seed 002", run);
 }

@@ -8,6 +8,8 @@
 // difference makes the program exit 1, so running the tour is itself a test.
 #include <athanor/athanor.hpp>
 
+#include "tour.hpp"
+
 #include <any>
 #include <cstdint>
 #include <filesystem>
@@ -18,31 +20,11 @@
 #include <vector>
 
 namespace sa = athanor;
+using tour::echo_to_stdout;
+using tour::expect;
+using tour::logged;
 
 namespace {
-
-// A documented outcome that did not hold.
-void expect(bool ok, const std::string& what) {
-  if (!ok) throw std::runtime_error("expected: " + what);
-}
-
-// SQLAlchemy's echo writes to sys.stdout; Athanor's default sink writes to stderr. Routing the
-// log to stdout keeps it interleaved with what the examples print. The lines are also kept, so
-// that what the page says the log shows can be checked.
-std::vector<std::string> g_log;
-void echo_to_stdout() {
-  sa::log::set_sink([](const sa::log::Record& r) {
-    std::cout << sa::log::level_name(r.level) << ' ' << r.logger << ' ' << r.message << '\n';
-    g_log.emplace_back(r.message);
-  });
-}
-// Whether a line logged since `from` starts with `text`.
-bool logged_since(std::size_t from, const std::string& text) {
-  for (std::size_t i = from; i < g_log.size(); ++i) {
-    if (g_log[i].starts_with(text)) return true;
-  }
-  return false;
-}
 
 // The page's "<statement>": one row into some_table, tagged so that it can be found again.
 void statement(sa::Connection& conn, int x) {
@@ -276,7 +258,7 @@ int run() {
   // begin() does not change AUTOCOMMIT: no BEGIN is sent and the COMMIT is a DBAPI no-op, which
   // the log says.
   {
-    const std::size_t mark = g_log.size();
+    const std::size_t mark = tour::log_lines().size();
     auto connection = engine.connect();
     connection.execution_options({{"isolation_level", "AUTOCOMMIT"}});
     // this begin() does not affect the DBAPI connection, isolation stays at AUTOCOMMIT
@@ -284,8 +266,8 @@ int run() {
       statement(connection, 411);
       statement(connection, 412);
     });
-    expect(logged_since(mark, "BEGIN (implicit; DBAPI should not BEGIN due to autocommit mode)") &&
-               logged_since(mark, "COMMIT using DBAPI connection.commit()"),
+    expect(logged("BEGIN (implicit; DBAPI should not BEGIN due to autocommit mode)", mark) &&
+               logged("COMMIT using DBAPI connection.commit()", mark),
            "the log says BEGIN and COMMIT have no effect under autocommit");
   }
 
@@ -342,22 +324,22 @@ int run() {
   {
     auto eng = sa::create_engine("sqlite://", {.echo = true, .query_cache_size = 1200});
     const auto stmt = sa::text("SELECT 1");
-    const std::size_t mark = g_log.size();
+    const std::size_t mark = tour::log_lines().size();
     {
       auto conn = eng.connect();
       conn.execute(stmt);
       conn.execute(stmt);
     }
-    expect(logged_since(mark, "[generated in ") && logged_since(mark, "[cached since "),
+    expect(logged("[generated in ", mark) && logged("[cached since ", mark),
            "a cache miss, then a hit");
-    const std::size_t mark2 = g_log.size();
+    const std::size_t mark2 = tour::log_lines().size();
     {
       // disable caching for this connection
       auto conn = eng.connect();
       conn.execution_options({{"compiled_cache", sa::null}});
       conn.execute(stmt);
     }
-    expect(logged_since(mark2, "[caching disabled "), "compiled_cache=None disables the cache");
+    expect(logged("[caching disabled ", mark2), "compiled_cache=None disables the cache");
   }
 
   // ==== "Insert Many Values" Behavior for INSERT statements ======================================
@@ -559,10 +541,5 @@ int run() {
 }  // namespace
 
 int main() {
-  try {
-    return run();
-  } catch (const std::exception& e) {
-    std::cerr << "seed 003 tour failed: " << e.what() << '\n';
-    return 1;
-  }
+  return tour::run("seed 003", run);
 }
