@@ -2,7 +2,8 @@
 # Installs what the tests need, builds, and passes every test:
 #   1. the suite (unit, backend-parametrized, seed ports, the tour) in a normal build;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. an installed Athanor used from a separate project through find_package(athanor).
+#   3. the pool and threading tests under ThreadSanitizer;
+#   4. an installed Athanor used from a separate project through find_package(athanor).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -17,6 +18,21 @@ run_ctest() {
   log=$(mktemp)
   (cd "$dir" && env "$@" ctest --output-on-failure -j "$jobs") | tee "$log"
   passed=$((passed + $(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$log")))
+  rm -f "$log"
+}
+
+# Runs a test binary with a --gtest_filter and adds its passed count to the total.
+run_gtest() {
+  local binary=$1 filter=$2
+  shift 2
+  local log
+  log=$(mktemp)
+  if ! env "$@" "$binary" --gtest_filter="$filter" >"$log" 2>&1; then
+    cat "$log"
+    exit 1
+  fi
+  grep '^\[  PASSED  \]' "$log"
+  passed=$((passed + $(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\./\1/p' "$log")))
   rm -f "$log"
 }
 
@@ -35,6 +51,14 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 configure_build "$root/build/asan" -DCMAKE_BUILD_TYPE=Debug -DATHANOR_SANITIZE=ON
 run_ctest "$root/build/asan" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== ThreadSanitizer build: the pool and threading tests"
+cmake -S "$root" -B "$root/build/tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATHANOR_TSAN=ON \
+  >/dev/null
+cmake --build "$root/build/tsan" -j "$jobs" --target athanor_tests
+run_gtest "$root/build/tsan/tests/athanor_tests" \
+  'Pool*:QueuePool*:SingletonThreadPool*:StaticPool*:NullPool*:AssertionPool*' \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
 echo "== installed package, used with find_package(athanor)"
 work=$(mktemp -d)

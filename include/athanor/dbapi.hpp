@@ -152,6 +152,14 @@ class Cursor {
   // Reads the next row into `row` (size == description()->columns.size()), reusing its Values'
   // buffers; false at the end of the rows. Value views stay valid until the next call.
   virtual bool fetch_into(std::span<Value> row) = 0;
+  // Reads up to `rows` rows of `width` values into `out`, as fetch_into() does; returns how many
+  // (fewer at the end of the rows). Drivers override it to read a batch in one call.
+  virtual std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) {
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (!fetch_into(out.subspan(i * width, width))) return i;
+    }
+    return rows;
+  }
 
  protected:
   friend struct CursorRelease;
@@ -164,6 +172,10 @@ class Connection {
   virtual ~Connection() = default;
 
   virtual CursorPtr cursor() = 0;
+  // A cursor that reads rows from the database as they are fetched instead of receiving them all
+  // at execute (PostgreSQL: a named cursor), for stream_results; nullptr when the driver has none
+  // (its results are then read in full by the driver, whatever the options).
+  virtual CursorPtr server_side_cursor() { return nullptr; }
   virtual void commit() = 0;
   virtual void rollback() = 0;
   // Closes the connection; every cursor still open on it is closed first. Idempotent.

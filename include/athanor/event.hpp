@@ -19,6 +19,7 @@
 
 #include "athanor/dbapi.hpp"
 #include "athanor/engine/execution_options.hpp"
+#include "athanor/pool/pool.hpp"
 #include "athanor/value.hpp"
 
 namespace athanor {
@@ -99,23 +100,50 @@ ATHANOR_EVENT(engine_disposed, Engine&)
 
 #undef ATHANOR_EVENT
 
-// Identifies one registration, for remove().
-using ListenerId = std::uint64_t;
+// Pool events (connect, first_connect, checkout, checkin, reset, invalidate, soft_invalidate,
+// close, detach, close_detached) are declared in athanor/pool/events.hpp. On an Engine they go to
+// its pool, and stay with the pools that dispose() puts in its place.
 
 namespace detail {
 // `fn` holds a std::function of the event's signature.
 ListenerId add_listener(Engine& target, Kind kind, std::shared_ptr<void> fn);
+ListenerId add_pool_listener(Engine& target, PoolKind kind, std::shared_ptr<void> fn);
 }  // namespace detail
 
 template <typename Tag, typename Fn>
+requires requires {
+  Tag::kind;
+}
 ListenerId listen(Engine& target, Tag, Fn&& fn) {
   return detail::add_listener(
       target, Tag::kind,
       std::make_shared<std::function<typename Tag::signature>>(std::forward<Fn>(fn)));
 }
 
-// Removes a listener added to `target`; unknown ids are ignored.
+template <typename Tag, typename Fn>
+requires requires {
+  Tag::pool_kind;
+}
+ListenerId listen(Engine& target, Tag, Fn&& fn) {
+  return detail::add_pool_listener(
+      target, Tag::pool_kind,
+      std::make_shared<std::function<typename Tag::signature>>(std::forward<Fn>(fn)));
+}
+
+template <typename Tag, typename Fn>
+requires requires {
+  Tag::pool_kind;
+}
+ListenerId listen(Pool& target, Tag, Fn&& fn) {
+  return target.listeners().add(
+      Tag::pool_kind,
+      std::make_shared<std::function<typename Tag::signature>>(std::forward<Fn>(fn)));
+}
+
+// Removes a listener added to `target` (an engine's pool listeners included); unknown ids are
+// ignored.
 void remove(Engine& target, ListenerId id);
+void remove(Pool& target, ListenerId id);
 
 }  // namespace event
 }  // namespace athanor

@@ -140,6 +140,8 @@ void ConnectionState::handle_dbapi_error(const dbapi::Error& e, std::string_view
   const bool disconnect =
       !closed() && core.dialect->is_disconnect(e, proxy.dbapi_connection(), cursor);
   if (disconnect) {
+    // SPEC §9: a disconnect also invalidates every connection the pool made before this one.
+    if (Pool* pool = proxy.pool()) pool->invalidate(proxy, std::current_exception());
     invalidate(std::current_exception());
   } else {
     autorollback();

@@ -51,7 +51,7 @@ std::shared_ptr<Pool> make_pool(const EngineOptions& o, const URL& url,
     return a;
   }();
   std::weak_ptr<detail::EngineCore> weak_core = core;
-  const Dialect* dialect = core->dialect.get();
+  Dialect* dialect = core->dialect.get();
   p.creator = [dialect, args] { return dialect->connect(args); };
   p.on_connect = [weak_core](dbapi::Connection& conn, ConnectionPoolEntry&) {
     if (auto c = weak_core.lock()) on_new_connection(*c, conn);
@@ -59,7 +59,9 @@ std::shared_ptr<Pool> make_pool(const EngineOptions& o, const URL& url,
   p.dialect = dialect;
   p.reset_on_return = o.pool_reset_on_return;
   p.recycle = o.pool_recycle;
-  p.echo = o.echo_pool.on();
+  p.pre_ping = o.pool_pre_ping;
+  if (o.echo_pool.on()) p.echo = o.echo_pool.debug() ? log::Level::debug : log::Level::info;
+  p.leak_detection_threshold = o.pool_leak_detection_threshold;
   p.logging_name = o.logging_name.value_or("");
   p.use_lifo = o.pool_use_lifo;
   switch (cls) {
@@ -81,11 +83,14 @@ std::shared_ptr<Pool> make_pool(const EngineOptions& o, const URL& url,
             fmt::join(rejected, ","), core->dialect->name()));
       }
       return std::make_shared<SingletonThreadPool>(std::move(p));
-    default:
-      throw exc::ArgumentError(
-          "this pool class arrives with the connection pooling issue; use queue or "
-          "singleton_thread");
+    case PoolClass::static_:
+      return std::make_shared<StaticPool>(std::move(p));
+    case PoolClass::null:
+      return std::make_shared<NullPool>(std::move(p));
+    case PoolClass::assertion:
+      return std::make_shared<AssertionPool>(std::move(p));
   }
+  throw exc::ArgumentError("unknown poolclass");
 }
 
 }  // namespace
@@ -134,10 +139,10 @@ Engine create_engine(const URL& url, EngineOptions options) {
 Engine::Engine(std::shared_ptr<detail::EngineCore> core, std::shared_ptr<detail::EngineLayer> layer)
     : core_(std::move(core)), layer_(std::move(layer)) {}
 
-Connection Engine::connect() {
+Connection Engine::connect(std::source_location where) {
   PoolProxiedConnection proxy;
   try {
-    proxy = core_->pool.load()->connect();
+    proxy = core_->pool.load()->connect(where);
   } catch (const dbapi::Error& e) {
     detail::throw_wrapped(e, {}, {}, core_->hide_parameters,
                           core_->dialect->is_disconnect(e, nullptr, nullptr));
@@ -157,14 +162,21 @@ Connection Engine::connect() {
 
 void Engine::dispose(bool close) {
   std::shared_ptr<Pool> old = core_->pool.load();
-  if (close) old->dispose();
+  if (close) {
+    old->dispose();
+  } else {
+    // A forked child must not close (or roll back) its parent's connections: the old pool is
+    // kept, untouched, for the life of the engine.
+    std::lock_guard lock(core_->retired_mutex);
+    core_->retired_pools.push_back(old);
+  }
   core_->pool.store(old->recreate());
   if (layer_->has_listeners()) layer_->fire(event::engine_disposed, *this);
 }
 
-PoolProxiedConnection Engine::raw_connection() {
+PoolProxiedConnection Engine::raw_connection(std::source_location where) {
   try {
-    return core_->pool.load()->connect();
+    return core_->pool.load()->connect(where);
   } catch (const dbapi::Error& e) {
     detail::throw_wrapped(e, {}, {}, core_->hide_parameters, false);
   }
@@ -228,14 +240,10 @@ void Engine::set_echo(Echo echo) {
 
 namespace detail {
 
-namespace {
-std::atomic<event::ListenerId> next_listener_id{1};
-}
-
 event::ListenerId EngineLayer::add(event::Kind kind, std::shared_ptr<void> fn) {
   std::lock_guard lock(listeners_mutex_);
   auto next = std::make_shared<ListenerSet>(*listeners_.load());
-  const event::ListenerId id = next_listener_id++;
+  const event::ListenerId id = event::detail::next_listener_id();
   next->by_kind[static_cast<std::size_t>(kind)].push_back({id, std::move(fn)});
   listeners_.store(std::move(next));
   ++listener_count_;
@@ -260,10 +268,19 @@ namespace detail {
 ListenerId add_listener(Engine& target, Kind kind, std::shared_ptr<void> fn) {
   return target.layer().add(kind, std::move(fn));
 }
+ListenerId add_pool_listener(Engine& target, PoolKind kind, std::shared_ptr<void> fn) {
+  // Registered on the current pool; recreate() hands the listeners to its successors.
+  return target.pool().listeners().add(kind, std::move(fn));
+}
 }  // namespace detail
 
 void remove(Engine& target, ListenerId id) {
   target.layer().remove(id);
+  target.pool().listeners().remove(id);
+}
+
+void remove(Pool& target, ListenerId id) {
+  target.listeners().remove(id);
 }
 }  // namespace event
 

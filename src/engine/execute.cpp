@@ -6,9 +6,11 @@
 // compiled form and the result keys are cached, and the row buffer is recycled.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "athanor/exc.hpp"
+#include "athanor/sql/text.hpp"
 #include "engine/state.hpp"
 
 namespace athanor {
@@ -162,6 +164,9 @@ struct CursorCall {
   sql::CacheOutcome outcome = sql::CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
   const ExecutionOptions* options = nullptr;
+  // text() or driver SQL: SQLAlchemy streams these only through a real server-side cursor and
+  // never applies yield_per to them as Result.yield_per (SPEC §7, §19.12).
+  bool textual = true;
 };
 
 void log_statement(ConnectionState& self, const CursorCall& call) {
@@ -238,11 +243,39 @@ std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
   return metadata;
 }
 
+// How the result of `call` reads its rows (SPEC §7, §14.3): stream_results asks for a server-side
+// cursor and the growing buffer (1, 5, 25, ... up to max_row_buffer); the yield_per option implies
+// stream_results with max_row_buffer = N and, for compiled constructs, a fixed buffer of N.
+// Textual statements stream only when the driver really gave a server-side cursor.
+RowBuffering row_buffering(const CursorCall& call, bool server_side) {
+  using Mode = RowBuffering::Mode;
+  RowBuffering b;
+  if (!call.options) return b;
+  const ExecutionOptions& opts = *call.options;
+  const std::optional<std::int64_t> yield_per = opts.yield_per();
+  const bool stream = opts.stream_results() || (yield_per && *yield_per >= 1);
+  if (!stream || (call.textual && !server_side)) return b;
+  if (yield_per && *yield_per >= 1 && !call.textual) {
+    return {Mode::fixed, static_cast<std::size_t>(*yield_per),
+            static_cast<std::size_t>(*yield_per)};
+  }
+  b.mode = Mode::growing;
+  b.max_row_buffer =
+      static_cast<std::size_t>(yield_per && *yield_per >= 1 ? *yield_per : opts.max_row_buffer());
+  b.size = std::min<std::size_t>(b.max_row_buffer, 5);
+  return b;
+}
+
 CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   dbapi::Connection& conn = self.dbapi_connection();
   dbapi::CursorPtr cursor;
+  bool server_side = false;
   try {
-    cursor = conn.cursor();
+    if (call.options && (call.options->stream_results() || call.options->yield_per())) {
+      cursor = conn.server_side_cursor();
+      server_side = cursor != nullptr;
+    }
+    if (!cursor) cursor = conn.cursor();
   } catch (const dbapi::Error& e) {
     self.handle_dbapi_error(e, call.sql, {}, nullptr);
   }
@@ -255,7 +288,8 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   }
   const dbapi::Description* desc = cursor->description();
   auto metadata = desc ? result_metadata(self, *desc, call.compiled) : nullptr;
-  return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata));
+  return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata),
+                      row_buffering(call, server_side));
 }
 
 void ConnectionState::execute_internal(const std::string& sql) {
@@ -378,6 +412,7 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   call.outcome = compiled.outcome;
   call.compile_time = compiled.compile_time;
   call.options = &opts;
+  call.textual = dynamic_cast<const sql::TextClause*>(&stmt) != nullptr;
   CursorResult result = run_cursor(self, call);
   if (events) fire_execute_event(self, stmt, sets, many, opts, &result);
   return result;

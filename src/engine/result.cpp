@@ -1,69 +1,141 @@
+// Result's row machinery (the buffer, its refills, the closing rules) and CursorResult.
+// ScalarResult/MappingResult are in result_views.cpp, the in-memory results in result_memory.cpp.
 #include "athanor/engine/result.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "athanor/exc.hpp"
+#include "engine/result_detail.hpp"
 #include "engine/state.hpp"
 
 namespace athanor {
 
 namespace {
 constexpr std::size_t max_spare_row_buffers = 4;
+constexpr std::size_t growth_factor = 5;  // SQLAlchemy's BufferedRowCursorFetchStrategy
+constexpr std::size_t everything = std::numeric_limits<std::size_t>::max();
+}  // namespace
 
-[[noreturn]] void throw_no_rows() {
+namespace detail {
+void throw_no_rows() {
   throw exc::ResourceClosedError(
       "This result object does not return rows. It has been closed automatically.");
 }
-}  // namespace
+}  // namespace detail
 
 // ---- Result -------------------------------------------------------------------------------------
 
 Result::Result(Result&& other) noexcept
-    : metadata_(std::move(other.metadata_)),
-      state_(std::exchange(other.state_, State::hard_closed)),
-      buffer_(std::move(other.buffer_)) {
-  if (metadata_) current_.rebind(metadata_, buffer_.data());
-}
+    : state_(std::exchange(other.state_, State::hard_closed)),
+      filter_(std::move(other.filter_)),
+      buffering_(other.buffering_),
+      yield_per_(other.yield_per_),
+      buffer_(std::move(other.buffer_)),
+      buffered_(std::exchange(other.buffered_, 0)),
+      position_(std::exchange(other.position_, 0)),
+      source_done_(std::exchange(other.source_done_, true)) {}
 
 Result& Result::operator=(Result&& other) noexcept {
   if (this != &other) {
-    metadata_ = std::move(other.metadata_);
     state_ = std::exchange(other.state_, State::hard_closed);
+    filter_ = std::move(other.filter_);
+    buffering_ = other.buffering_;
+    yield_per_ = other.yield_per_;
     buffer_ = std::move(other.buffer_);
-    current_ = metadata_ ? Row::view(metadata_, buffer_.data()) : Row();
+    buffered_ = std::exchange(other.buffered_, 0);
+    position_ = std::exchange(other.position_, 0);
+    source_done_ = std::exchange(other.source_done_, true);
   }
   return *this;
 }
 
 Result::~Result() = default;
 
-void Result::init_rows(std::shared_ptr<const ResultMetadata> metadata, std::vector<Value> buffer) {
-  metadata_ = std::move(metadata);
+void Result::init_rows(detail::RowFilter filter, std::vector<Value> buffer,
+                       detail::RowBuffering buffering) {
+  filter_ = std::move(filter);
   buffer_ = std::move(buffer);
-  buffer_.resize(metadata_->size());
-  current_.rebind(metadata_, buffer_.data());
+  buffering_ = buffering;
+}
+
+std::size_t Result::width() const noexcept {
+  return filter_.source() ? filter_.source()->size() : 0;
+}
+
+void Result::prefetch(std::size_t rows) {
+  refill(rows);
+}
+
+void Result::refill(std::size_t rows) {
+  const std::size_t w = width();
+  position_ = 0;
+  buffered_ = 0;
+  if (rows != everything) {
+    if (buffer_.size() < rows * w) buffer_.resize(rows * w);
+    buffered_ = fetch_raw({buffer_.data(), rows * w}, rows);
+    if (buffered_ < rows) source_done_ = true;
+    return;
+  }
+  // Everything that is left, in doubling chunks.
+  for (std::size_t chunk = 64;; chunk *= 2) {
+    if (buffer_.size() < (buffered_ + chunk) * w) buffer_.resize((buffered_ + chunk) * w);
+    const std::size_t got = fetch_raw({buffer_.data() + buffered_ * w, chunk * w}, chunk);
+    buffered_ += got;
+    if (got < chunk) break;
+  }
+  source_done_ = true;
+}
+
+const Value* Result::next_raw(bool exact) {
+  const std::size_t w = width();
+  if (position_ < buffered_) return buffer_.data() + w * position_++;
+  if (state_ != State::open) return nullptr;
+  if (!source_done_) {
+    using Mode = detail::RowBuffering::Mode;
+    if (exact && buffering_.mode != Mode::all) {
+      refill(1);
+    } else if (buffering_.mode == Mode::all) {
+      refill(everything);
+    } else {
+      refill(buffering_.size);
+      if (buffering_.mode == Mode::growing) {
+        buffering_.size = std::min(buffering_.max_row_buffer, buffering_.size * growth_factor);
+      }
+    }
+    if (position_ < buffered_) return buffer_.data() + w * position_++;
+  }
+  soft_close();
+  return nullptr;
+}
+
+const Row* Result::next_row(detail::RowFilter& filter, bool exact) {
+  while (const Value* raw = next_raw(exact)) {
+    if (const Row* row = filter.apply(raw)) return row;
+  }
+  return nullptr;
+}
+
+std::size_t Result::default_fetch_size() const noexcept {
+  if (yield_per_) return *yield_per_;
+  return buffering_.mode == detail::RowBuffering::Mode::plain ? 1 : everything;
 }
 
 void Result::check_fetchable() const {
-  if (!metadata_) throw_no_rows();
+  if (!filter_.source()) detail::throw_no_rows();
   if (state_ == State::hard_closed) throw exc::ResourceClosedError("This result object is closed.");
 }
 
-bool Result::advance() {
-  if (state_ != State::open) return false;
-  if (next_raw(buffer_)) return true;
-  soft_close();
-  return false;
-}
-
 void Result::soft_close() noexcept {
-  if (state_ == State::open) {
-    state_ = State::soft_closed;
-    release_source();
-    if (!buffer_.empty()) recycle_buffer(std::move(buffer_));
-    buffer_.clear();
-    if (metadata_) current_.rebind(metadata_, buffer_.data());
-  }
+  if (state_ != State::open) return;
+  state_ = State::soft_closed;
+  release_source();
+  source_done_ = true;
+  buffered_ = position_ = 0;
+  if (!buffer_.empty()) recycle_buffer(std::move(buffer_));
+  buffer_.clear();
 }
 
 void Result::hard_close() noexcept {
@@ -73,68 +145,76 @@ void Result::hard_close() noexcept {
 
 void Result::close() noexcept {
   hard_close();
+  on_close();
 }
 
 Result::iterator Result::begin() {
   check_fetchable();
-  return advance() ? iterator(this) : iterator();
+  return iterator(this);
 }
 
 std::optional<Row> Result::fetchone() {
   check_fetchable();
-  if (!advance()) return std::nullopt;
-  return current_;
+  const Row* row = next_row(filter_);
+  return row ? std::optional<Row>(*row) : std::nullopt;
 }
 
 std::vector<Row> Result::fetchmany(std::optional<std::size_t> size) {
   check_fetchable();
-  const std::size_t n = size.value_or(1);
+  const std::size_t n = size.value_or(default_fetch_size());
   std::vector<Row> out;
-  while (out.size() < n && advance()) out.push_back(current_);
+  while (out.size() < n) {
+    const Row* row = next_row(filter_, true);
+    if (!row) break;
+    out.push_back(*row);
+  }
   return out;
 }
 
 std::vector<Row> Result::fetchall() {
   check_fetchable();
   std::vector<Row> out;
-  while (advance()) out.push_back(current_);
+  while (const Row* row = next_row(filter_)) out.push_back(*row);
   return out;
 }
 
 std::optional<Row> Result::first() {
   check_fetchable();
-  std::optional<Row> row;
-  if (advance()) row = current_;
+  std::optional<Row> out;
+  if (const Row* row = next_row(filter_)) out = *row;
   hard_close();
-  return row;
+  return out;
 }
 
-std::optional<Row> Result::only_row(bool require_one, std::string_view many_message) {
+std::optional<Row> Result::only_row(detail::RowFilter& filter, bool require_one,
+                                    std::string_view many_message) {
   check_fetchable();
-  if (!advance()) {
+  const Row* row = next_row(filter);
+  if (!row) {
     hard_close();
     if (require_one) throw exc::NoResultFound("No row was found when one was required");
     return std::nullopt;
   }
-  Row row = current_;
-  const bool more = advance();
+  Row out = *row;
+  // With unique() this reads on until a second distinct row shows up, or to the end.
+  const bool more = next_row(filter) != nullptr;
   hard_close();
   if (more) throw exc::MultipleResultsFound(std::string(many_message));
-  return row;
+  return out;
 }
 
 Row Result::one() {
-  return *only_row(true, "Multiple rows were found when exactly one was required");
+  return *only_row(filter_, true, "Multiple rows were found when exactly one was required");
 }
 
 std::optional<Row> Result::one_or_none() {
-  return only_row(false, "Multiple rows were found when one or none was required");
+  return only_row(filter_, false, "Multiple rows were found when one or none was required");
 }
 
 Value Result::scalar() {
   check_fetchable();
   Value v;
-  if (advance()) v = current_[0];
+  if (const Row* row = next_row(filter_)) v = *row->begin();
   hard_close();
   return v;
 }
@@ -148,37 +228,64 @@ Value Result::scalar_one_or_none() {
   return row ? (*row)[0] : Value();
 }
 
-ScalarResult Result::scalars(std::size_t index) & {
-  return ScalarResult(this, index);
+Result& Result::columns_impl(std::span<const ColumnKey> keys) {
+  if (!filter_.source()) detail::throw_no_rows();
+  filter_.columns(keys);
+  return *this;
 }
-ScalarResult Result::scalars(std::size_t index) && {
-  return ScalarResult(std::move(*this).take(), index);
+
+Result& Result::unique(UniqueStrategy strategy) {
+  if (!filter_.source()) detail::throw_no_rows();
+  filter_.unique(std::move(strategy));
+  return *this;
 }
-ScalarResult Result::scalars(std::string_view name) & {
-  check_fetchable();
-  return ScalarResult(this, metadata_->index_of(name));
+
+Result& Result::yield_per(std::int64_t n) {
+  using Mode = detail::RowBuffering::Mode;
+  if (n >= 1) {
+    yield_per_ = static_cast<std::size_t>(n);
+    buffering_.mode = Mode::fixed;
+    buffering_.size = *yield_per_;
+  } else {
+    yield_per_.reset();
+    buffering_.mode = Mode::all;
+  }
+  return *this;
 }
-ScalarResult Result::scalars(std::string_view name) && {
-  check_fetchable();
-  const std::size_t index = metadata_->index_of(name);
-  return ScalarResult(std::move(*this).take(), index);
+
+ScalarResult Result::scalars(ColumnKey column) & {
+  return ScalarResult(this, column);
+}
+ScalarResult Result::scalars(ColumnKey column) && {
+  if (!filter_.source()) detail::throw_no_rows();
+  return ScalarResult(std::move(*this).take(), column);
 }
 MappingResult Result::mappings() & {
   return MappingResult(this);
 }
 MappingResult Result::mappings() && {
+  if (!filter_.source()) detail::throw_no_rows();
   return MappingResult(std::move(*this).take());
 }
 
 const std::vector<std::string>& Result::keys() const {
-  if (!metadata_) throw_no_rows();
-  return metadata_->keys();
+  if (!filter_.source()) detail::throw_no_rows();
+  return filter_.metadata()->keys();
+}
+
+FrozenResult Result::freeze() {
+  check_fetchable();
+  const std::size_t w = width();
+  std::vector<Value> rows;
+  while (const Value* raw = next_raw()) rows.insert(rows.end(), raw, raw + w);
+  return FrozenResult(filter_.fresh(), std::move(rows), yield_per_);
 }
 
 // ---- CursorResult -------------------------------------------------------------------------------
 
 CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
-                           std::shared_ptr<const ResultMetadata> metadata)
+                           std::shared_ptr<const ResultMetadata> metadata,
+                           detail::RowBuffering buffering)
     : conn_(std::move(conn)), cursor_(std::move(cursor)) {
   rowcount_ = cursor_->rowcount();
   lastrowid_ = cursor_->lastrowid();
@@ -193,31 +300,41 @@ CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi:
     buffer = std::move(conn_->spare_row_buffers.back());
     conn_->spare_row_buffers.pop_back();
   }
-  init_rows(std::move(metadata), std::move(buffer));
+  init_rows(detail::RowFilter(std::move(metadata)), std::move(buffer), buffering);
+  // SQLAlchemy's buffered strategy reads one row at creation (fetchmany(1)).
+  if (buffering.mode == detail::RowBuffering::Mode::growing) prefetch(1);
 }
 
 CursorResult::~CursorResult() {
   if (state_ == State::open) soft_close();
 }
 
-bool CursorResult::next_raw(std::span<Value> row) {
-  bool got;
+std::size_t CursorResult::fetch_raw(std::span<Value> out, std::size_t rows) {
+  const std::size_t w = width();
+  std::size_t got = 0;
   try {
-    got = cursor_->fetch_into(row);
+    // One call for the whole batch: no per-row virtual call on the hot path.
+    got = cursor_->fetch_many_into(out, w, rows);
   } catch (const dbapi::Error& e) {
     const std::string sql(cursor_->statement());
     if (conn_->closed()) detail::throw_wrapped(e, sql, {}, conn_->core.hide_parameters, false);
     conn_->handle_dbapi_error(e, sql, {}, cursor_.get());
   }
-  if (got && conn_->core.echo.load(std::memory_order_relaxed) > 1) {
-    std::string repr = "Row (";
-    for (std::size_t i = 0; i < row.size(); ++i) repr += (i ? ", " : "") + row[i].repr();
-    conn_->log_debug(repr + (row.size() == 1 ? ",)" : ")"));
+  if (conn_->core.echo.load(std::memory_order_relaxed) > 1) {
+    for (std::size_t i = 0; i < got; ++i) {
+      std::string repr = "Row (";
+      for (std::size_t k = 0; k < w; ++k) repr += (k ? ", " : "") + out[i * w + k].repr();
+      conn_->log_debug(repr + (w == 1 ? ",)" : ")"));
+    }
   }
+  if (got < rows) release_source();  // as soon as the rows run out
   return got;
 }
 
 void CursorResult::release_source() noexcept {
+  if (!cursor_) return;
+  // DML with RETURNING has counted its rows only now that they are read.
+  rowcount_ = cursor_->rowcount();
   cursor_.reset();
 }
 
@@ -239,93 +356,22 @@ bool CursorResult::supports_sane_multi_rowcount() const noexcept {
   return conn_->core.dialect->supports_sane_multi_rowcount();
 }
 
-// ---- ScalarResult
-// ---------------------------------------------------------------------------------
-
-ScalarResult::ScalarResult(std::unique_ptr<Result> owned, std::size_t index)
-    : owned_(std::move(owned)), base_(owned_.get()), index_(index) {}
-
-ScalarResult::iterator ScalarResult::begin() {
-  base_->check_fetchable();
-  return base_->advance() ? iterator(base_, index_) : iterator();
-}
-
-std::vector<Value> ScalarResult::all() {
-  base_->check_fetchable();
-  std::vector<Value> out;
-  while (base_->advance()) out.push_back(base_->current_.at(static_cast<std::ptrdiff_t>(index_)));
-  return out;
-}
-
-std::vector<Value> ScalarResult::fetchmany(std::optional<std::size_t> size) {
-  base_->check_fetchable();
-  const std::size_t n = size.value_or(1);
-  std::vector<Value> out;
-  while (out.size() < n && base_->advance()) {
-    out.push_back(base_->current_.at(static_cast<std::ptrdiff_t>(index_)));
+const Row& CursorResult::inserted_primary_key() const {
+  if (!insert_.compiled) {
+    throw exc::InvalidRequestError("Statement is not a compiled expression construct.");
   }
-  return out;
-}
-
-std::optional<Value> ScalarResult::first() {
-  auto row = base_->first();
-  if (!row) return std::nullopt;
-  return row->at(static_cast<std::ptrdiff_t>(index_));
-}
-
-Value ScalarResult::one() {
-  return base_->one().at(static_cast<std::ptrdiff_t>(index_));
-}
-
-std::optional<Value> ScalarResult::one_or_none() {
-  auto row = base_->one_or_none();
-  if (!row) return std::nullopt;
-  return row->at(static_cast<std::ptrdiff_t>(index_));
-}
-
-// ---- MappingResult
-// --------------------------------------------------------------------------------
-
-MappingResult::MappingResult(std::unique_ptr<Result> owned)
-    : owned_(std::move(owned)), base_(owned_.get()) {}
-
-MappingResult::iterator MappingResult::begin() {
-  base_->check_fetchable();
-  return base_->advance() ? iterator(base_) : iterator();
-}
-
-std::optional<RowMapping> MappingResult::fetchone() {
-  auto row = base_->fetchone();
-  if (!row) return std::nullopt;
-  return RowMapping(std::move(*row));
-}
-
-std::vector<RowMapping> MappingResult::fetchmany(std::optional<std::size_t> size) {
-  std::vector<RowMapping> out;
-  for (Row& row : base_->fetchmany(size)) out.emplace_back(std::move(row));
-  return out;
-}
-
-std::vector<RowMapping> MappingResult::all() {
-  std::vector<RowMapping> out;
-  for (Row& row : base_->fetchall()) out.emplace_back(std::move(row));
-  return out;
-}
-
-std::optional<RowMapping> MappingResult::first() {
-  auto row = base_->first();
-  if (!row) return std::nullopt;
-  return RowMapping(std::move(*row));
-}
-
-RowMapping MappingResult::one() {
-  return RowMapping(base_->one());
-}
-
-std::optional<RowMapping> MappingResult::one_or_none() {
-  auto row = base_->one_or_none();
-  if (!row) return std::nullopt;
-  return RowMapping(std::move(*row));
+  if (!insert_.is_insert) {
+    throw exc::InvalidRequestError("Statement is not an insert() expression construct.");
+  }
+  if (insert_.explicit_returning) {
+    throw exc::InvalidRequestError("Can't call inserted_primary_key when returning() is used.");
+  }
+  if (insert_.executemany || !insert_.inserted_primary_key) {
+    throw exc::InvalidRequestError(
+        "This statement was an executemany call; if primary key returning is supported, please "
+        "use .inserted_primary_key_rows.");
+  }
+  return *insert_.inserted_primary_key;
 }
 
 }  // namespace athanor

@@ -25,6 +25,9 @@ class EngineCore {
   URL url;
   std::unique_ptr<Dialect> dialect;
   std::atomic<std::shared_ptr<Pool>> pool;
+  // Pools replaced by dispose(close=false), kept so that their connections are not touched.
+  std::mutex retired_mutex;
+  std::vector<std::shared_ptr<Pool>> retired_pools;
   std::string logger;        // "athanor.engine.Engine" [+ ".<logging_name>"]
   std::atomic<int> echo{0};  // 0 off, 1 info, 2 debug
   bool hide_parameters = false;

@@ -6,11 +6,11 @@
 namespace athanor {
 
 QueuePool::QueuePool(PoolOptions options)
-    : Pool(std::move(options)), overflow_(-options_.pool_size) {}
+    : Pool(std::move(options), "QueuePool"), overflow_(-options_.pool_size) {}
 
 QueuePool::~QueuePool() {
   for (ConnectionPoolEntry* entry : idle_) {
-    close_connection(*entry);
+    discard_connection(*entry);
     delete entry;
   }
 }
@@ -19,11 +19,9 @@ bool QueuePool::unlimited_overflow() const noexcept {
   return options_.max_overflow < 0 || options_.pool_size == 0;
 }
 
-ConnectionPoolEntry* QueuePool::acquire() {
+ConnectionPoolEntry* QueuePool::acquire(const std::source_location&) {
   std::unique_lock lock(mutex_);
-  const auto deadline =
-      std::chrono::steady_clock::now() +
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.timeout);
+  std::optional<std::chrono::steady_clock::time_point> waiting_since;
   for (;;) {
     if (!idle_.empty()) {
       ConnectionPoolEntry* entry;
@@ -35,21 +33,34 @@ ConnectionPoolEntry* QueuePool::acquire() {
         idle_.pop_front();
       }
       count_checkout(*entry);
+      if (waiting_since) count_wait(std::chrono::steady_clock::now() - *waiting_since);
       return entry;
     }
     if (unlimited_overflow() || overflow_ < options_.max_overflow) {
       ++overflow_;
+      if (waiting_since) count_wait(std::chrono::steady_clock::now() - *waiting_since);
       // The new entry connects outside the lock, in Pool::connect(); a failure there comes
       // back through abandon(), which gives the overflow slot back.
       auto* entry = new ConnectionPoolEntry();
       count_checkout(*entry);
       return entry;
     }
-    if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty()) {
+    // Only a thread that has to wait reads the clock.
+    const auto now = std::chrono::steady_clock::now();
+    if (!waiting_since) waiting_since = now;
+    const auto deadline =
+        *waiting_since +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.timeout);
+    if (now >= deadline) {
+      count_wait(now - *waiting_since);
+      count_timeout();
       throw exc::TimeoutError(fmt::format(
           "QueuePool limit of size {} overflow {} reached, connection timed out, timeout {:.2f}",
           options_.pool_size, overflow_, options_.timeout.count()));
     }
+    ++waiters_;
+    returned_.wait_until(lock, deadline);
+    --waiters_;
   }
 }
 
@@ -62,11 +73,13 @@ void QueuePool::release(ConnectionPoolEntry* entry) noexcept {
     lock.unlock();
     close_connection(*entry);
     delete entry;
+    lock.lock();
   } else {
     idle_.push_back(entry);
-    lock.unlock();
   }
-  returned_.notify_one();
+  const bool notify = waiters_ > 0;
+  lock.unlock();
+  if (notify) returned_.notify_one();
 }
 
 void QueuePool::abandon(ConnectionPoolEntry* entry) noexcept {
@@ -75,12 +88,12 @@ void QueuePool::abandon(ConnectionPoolEntry* entry) noexcept {
     return;
   }
   // A slot whose connect failed: free it rather than pool an empty entry.
-  {
-    std::lock_guard lock(mutex_);
-    --overflow_;
-  }
+  std::unique_lock lock(mutex_);
+  --overflow_;
+  const bool notify = waiters_ > 0;
+  lock.unlock();
   delete entry;
-  returned_.notify_one();
+  if (notify) returned_.notify_one();
 }
 
 void QueuePool::forget(ConnectionPoolEntry* entry) noexcept {
@@ -92,18 +105,20 @@ void QueuePool::dispose() {
   {
     std::lock_guard lock(mutex_);
     closing.swap(idle_);
-    overflow_ = -options_.pool_size + 0;
+    overflow_ = -options_.pool_size;
   }
   for (ConnectionPoolEntry* entry : closing) {
     close_connection(*entry);
     delete entry;
   }
-  log("Pool disposed. " + status());
+  log(log::Level::info, "Pool disposed. " + status());
 }
 
 std::shared_ptr<Pool> QueuePool::recreate() const {
-  log("Pool recreating");
-  return std::make_shared<QueuePool>(options_);
+  log(log::Level::info, "Pool recreating");
+  auto pool = std::make_shared<QueuePool>(options_);
+  pool->listeners_.copy_from(listeners_);
+  return pool;
 }
 
 int QueuePool::checkedin() const {

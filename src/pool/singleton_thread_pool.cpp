@@ -25,11 +25,16 @@ thread_local ThreadExitHook thread_exit_hook;
 
 }  // namespace
 
-SingletonThreadPool::~SingletonThreadPool() {
-  for (auto& [thread, entry] : by_thread_) close_connection(*entry);
+SingletonThreadPool::SingletonThreadPool(PoolOptions options)
+    : Pool(std::move(options), "SingletonThreadPool") {
+  reentrant_ = true;
 }
 
-ConnectionPoolEntry* SingletonThreadPool::acquire() {
+SingletonThreadPool::~SingletonThreadPool() {
+  for (auto& [thread, entry] : by_thread_) discard_connection(*entry);
+}
+
+ConnectionPoolEntry* SingletonThreadPool::acquire(const std::source_location&) {
   std::lock_guard lock(mutex_);
   auto& slot = by_thread_[std::this_thread::get_id()];
   if (!slot) {
@@ -56,7 +61,8 @@ void SingletonThreadPool::dispose_current_thread() noexcept {
     entry = std::move(it->second);
     by_thread_.erase(it);
   }
-  close_connection(*entry);
+  // At thread exit: quietly, as the listeners may belong to objects of that thread.
+  discard_connection(*entry);
 }
 
 void SingletonThreadPool::dispose() {
@@ -64,23 +70,25 @@ void SingletonThreadPool::dispose() {
   // Connections checked out right now stay with their threads; the rest are closed. Another
   // thread's idle entry is safe to close here: it is not in use, and taking it again needs this
   // lock.
-  std::erase_if(by_thread_, [](auto& item) {
-    if (in_use(*item.second)) return false;
+  std::erase_if(by_thread_, [this](auto& item) {
+    if (item.second->in_use()) return false;
     close_connection(*item.second);
     return true;
   });
 }
 
 std::shared_ptr<Pool> SingletonThreadPool::recreate() const {
-  log("Pool recreating");
-  return std::make_shared<SingletonThreadPool>(options_);
+  log(log::Level::info, "Pool recreating");
+  auto pool = std::make_shared<SingletonThreadPool>(options_);
+  pool->listeners_.copy_from(listeners_);
+  return pool;
 }
 
 int SingletonThreadPool::checkedin() const {
   std::lock_guard lock(mutex_);
   int n = 0;
   for (const auto& [thread, entry] : by_thread_) {
-    n += !in_use(*entry) && entry->dbapi_connection() != nullptr;
+    n += !entry->in_use() && entry->dbapi_connection() != nullptr;
   }
   return n;
 }
@@ -88,7 +96,7 @@ int SingletonThreadPool::checkedin() const {
 int SingletonThreadPool::checkedout() const {
   std::lock_guard lock(mutex_);
   int n = 0;
-  for (const auto& [thread, entry] : by_thread_) n += in_use(*entry);
+  for (const auto& [thread, entry] : by_thread_) n += entry->in_use();
   return n;
 }
 

@@ -171,8 +171,9 @@ TextClause TextClause::execution_options(const ExecutionOptions& options) const 
   return copy;
 }
 
-CompileResult TextClause::compile(const Dialect& dialect, CompiledCache* cache) const {
-  const auto style = dialect.paramstyle();
+CompileResult TextClause::compile(const CompileRequest& request) const {
+  CompiledCache* cache = request.cache;
+  const auto style = request.dialect.paramstyle();
   if (!cache) {
     const auto start = std::chrono::steady_clock::now();
     std::shared_ptr<const Compiled> fresh = compile_text(shared_->sql, style);

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -62,6 +63,9 @@ struct EngineOptions {
   bool pool_pre_ping = false;
   bool pool_use_lifo = false;
   ResetOnReturn pool_reset_on_return = ResetOnReturn::rollback;
+  // Not in SQLAlchemy (HikariCP's leakDetectionThreshold): a connection checked out longer than
+  // this is reported once as a WARNING naming where it was checked out. Zero = off.
+  std::chrono::duration<double> pool_leak_detection_threshold{0};
   int query_cache_size = 500;
   int insertmanyvalues_page_size = 1000;
   bool use_insertmanyvalues = true;
@@ -78,8 +82,9 @@ class EngineLayer;
 
 class Engine {
  public:
-  // A new Connection, with a driver connection checked out of the pool now.
-  Connection connect();
+  // A new Connection, with a driver connection checked out of the pool now. `where` is for the
+  // pool's leak detection report.
+  Connection connect(std::source_location where = std::source_location::current());
   // connect() + begin(), committed when fn returns, rolled back (re-throwing) when it throws;
   // the connection is closed either way. fn takes the Connection&.
   template <typename Fn>
@@ -90,7 +95,8 @@ class Engine {
   // forked child process, which must not close its parent's connections).
   void dispose(bool close = true);
   // A driver connection straight from the pool; closing it returns it.
-  PoolProxiedConnection raw_connection();
+  PoolProxiedConnection raw_connection(
+      std::source_location where = std::source_location::current());
 
   // A new Engine sharing this one's pool and dialect, with these options added.
   Engine execution_options(const ExecutionOptions& options) const;

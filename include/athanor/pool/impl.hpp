@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -28,7 +29,7 @@ class QueuePool : public Pool {
   int overflow() const override;
 
  protected:
-  ConnectionPoolEntry* acquire() override;
+  ConnectionPoolEntry* acquire(const std::source_location& where) override;
   void release(ConnectionPoolEntry* entry) noexcept override;
   void abandon(ConnectionPoolEntry* entry) noexcept override;
   void forget(ConnectionPoolEntry* entry) noexcept override;
@@ -38,14 +39,15 @@ class QueuePool : public Pool {
   mutable std::mutex mutex_;
   std::condition_variable returned_;
   std::deque<ConnectionPoolEntry*> idle_;
-  int overflow_;  // connections beyond pool_size; starts at -pool_size, as SQLAlchemy counts
+  int overflow_;     // connections beyond pool_size; starts at -pool_size, as SQLAlchemy counts
+  int waiters_ = 0;  // threads blocked in acquire(): release() notifies only when there are some
 };
 
 // One connection per thread: a thread that checks out again while it holds its connection gets
 // the same one, and only the last close returns it.
 class SingletonThreadPool : public Pool {
  public:
-  explicit SingletonThreadPool(PoolOptions options) : Pool(std::move(options)) {}
+  explicit SingletonThreadPool(PoolOptions options);
   ~SingletonThreadPool() override;
 
   void dispose() override;
@@ -58,13 +60,89 @@ class SingletonThreadPool : public Pool {
   void dispose_current_thread() noexcept;
 
  protected:
-  ConnectionPoolEntry* acquire() override;
+  ConnectionPoolEntry* acquire(const std::source_location& where) override;
   void release(ConnectionPoolEntry* entry) noexcept override;
   void forget(ConnectionPoolEntry* entry) noexcept override;
 
  private:
   mutable std::mutex mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<ConnectionPoolEntry>> by_thread_;
+};
+
+// One connection, made on first use and shared by every checkout, without limit; replaced when
+// invalidated. For tests and for memory databases shared across threads.
+class StaticPool : public Pool {
+ public:
+  explicit StaticPool(PoolOptions options) : Pool(std::move(options), "StaticPool") {}
+  ~StaticPool() override;
+
+  void dispose() override;
+  std::shared_ptr<Pool> recreate() const override;
+  std::string status() const override { return "StaticPool"; }
+  int checkedin() const override;
+  int checkedout() const override;
+
+ protected:
+  ConnectionPoolEntry* acquire(const std::source_location& where) override;
+  void release(ConnectionPoolEntry* entry) noexcept override;
+  void forget(ConnectionPoolEntry* entry) noexcept override;
+
+ private:
+  // Serializes the connection's (re)connect among the checkouts sharing it.
+  mutable std::mutex mutex_;
+  std::unique_ptr<ConnectionPoolEntry> entry_ = std::make_unique<ConnectionPoolEntry>();
+};
+
+// No pooling: every checkout opens a driver connection and every checkin closes it.
+class NullPool : public Pool {
+ public:
+  explicit NullPool(PoolOptions options) : Pool(std::move(options), "NullPool") {}
+
+  void dispose() override {}
+  std::shared_ptr<Pool> recreate() const override;
+  std::string status() const override { return "NullPool"; }
+  int checkedout() const override { return out_.load(std::memory_order_relaxed); }
+
+ protected:
+  ConnectionPoolEntry* acquire(const std::source_location& where) override;
+  void release(ConnectionPoolEntry* entry) noexcept override;
+  void forget(ConnectionPoolEntry* entry) noexcept override;
+
+ private:
+  std::atomic<int> out_{0};
+};
+
+// Python's AssertionError, which AssertionPool raises: a program error, not a database one.
+class AssertionError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+// At most one connection checked out at a time; a second checkout throws AssertionError
+// "connection is already checked out", naming where the first was made (store_traceback).
+class AssertionPool : public Pool {
+ public:
+  explicit AssertionPool(PoolOptions options, bool store_traceback = true)
+      : Pool(std::move(options), "AssertionPool"), store_traceback_(store_traceback) {}
+  ~AssertionPool() override;
+
+  void dispose() override;
+  std::shared_ptr<Pool> recreate() const override;
+  std::string status() const override { return "AssertionPool"; }
+  int checkedin() const override;
+  int checkedout() const override;
+
+ protected:
+  ConnectionPoolEntry* acquire(const std::source_location& where) override;
+  void release(ConnectionPoolEntry* entry) noexcept override;
+  void forget(ConnectionPoolEntry* entry) noexcept override;
+
+ private:
+  bool store_traceback_;
+  mutable std::mutex mutex_;
+  std::unique_ptr<ConnectionPoolEntry> entry_ = std::make_unique<ConnectionPoolEntry>();
+  bool checked_out_ = false;
+  std::source_location checked_out_at_{};
 };
 
 }  // namespace athanor

@@ -8,6 +8,9 @@
 //                        to `timeout` for one to come back); the default for file and server DBs
 //   SingletonThreadPool  one connection per thread; the default for SQLite memory databases,
 //                        where every connection would otherwise be a different empty database
+//   StaticPool           one connection shared by every checkout
+//   NullPool             no pooling: a new connection per checkout, closed on return
+//   AssertionPool        at most one checkout at a time (a test aid)
 //
 // Pools are thread-safe. A Connection is not: use one per thread.
 #pragma once
@@ -15,14 +18,20 @@
 #include <any>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <source_location>
 #include <string>
+#include <thread>
 
 #include "athanor/dbapi.hpp"
+#include "athanor/log.hpp"
+#include "athanor/pool/events.hpp"
 
 namespace athanor {
 
@@ -44,6 +53,7 @@ class ConnectionPoolEntry {
   // User data for the life of the slot, across reconnects.
   Info& record_info() noexcept { return record_info_; }
   std::chrono::steady_clock::time_point starttime() const noexcept { return starttime_; }
+  bool in_use() const noexcept { return checkouts_.load(std::memory_order_relaxed) > 0; }
 
   // Run on the driver connection when it comes back to the pool, after the reset (the engine
   // restores a connection-level isolation level this way). Discarded on invalidation.
@@ -58,10 +68,19 @@ class ConnectionPoolEntry {
   Info info_;
   Info record_info_;
   std::chrono::steady_clock::time_point starttime_{};
+  // Set by a soft invalidation: the connection is replaced at its next checkout.
+  std::chrono::steady_clock::time_point soft_invalidated_at_{};
   std::vector<std::function<void(dbapi::Connection&)>> finalize_callbacks_;
-  // Open checkouts of this entry: SingletonThreadPool hands one out several times in one thread.
-  // Incremented by Pool::acquire() implementations.
+  // Open checkouts of this entry: SingletonThreadPool hands one out several times in one thread,
+  // StaticPool to everyone.
   std::atomic<int> checkouts_ = 0;
+  // Leak detection (only when a threshold is set): where and when it was checked out, and its
+  // place in the pool's list of watched checkouts, which is ordered by that time.
+  std::source_location checked_out_at_{};
+  std::chrono::steady_clock::time_point checkout_time_{};
+  ConnectionPoolEntry* watch_prev_ = nullptr;
+  ConnectionPoolEntry* watch_next_ = nullptr;
+  bool watched_ = false;
 };
 
 // A checked-out driver connection (SQLAlchemy's PoolProxiedConnection). close() — or the
@@ -82,9 +101,10 @@ class PoolProxiedConnection {
   // Removes the connection from the pool: the pool slot is freed now, and close() will really
   // close the driver connection.
   void detach();
-  // Closes the driver connection and frees the slot for a fresh one (the pool reconnects it on
-  // the next checkout).
-  void invalidate(std::exception_ptr reason = nullptr) noexcept;
+  // Hard: closes the driver connection and returns the slot to the pool, which reconnects it on
+  // the next checkout. Soft: keeps the connection open for this checkout and replaces it at the
+  // next one.
+  void invalidate(std::exception_ptr reason = nullptr, bool soft = false) noexcept;
 
   bool is_valid() const noexcept { return dbapi_connection() != nullptr; }
   bool is_detached() const noexcept { return detached_ != nullptr; }
@@ -92,6 +112,8 @@ class PoolProxiedConnection {
   Info& info();
   dbapi::Connection* dbapi_connection() const noexcept;
   ConnectionPoolEntry* entry() const noexcept { return entry_; }
+  // The pool it came from; nullptr once closed or detached.
+  Pool* pool() const noexcept { return entry_ ? pool_.get() : nullptr; }
   void* native_handle();
 
  private:
@@ -112,14 +134,20 @@ class PoolProxiedConnection {
 struct PoolOptions {
   // Makes a new driver connection.
   std::function<dbapi::ConnectionPtr()> creator;
-  // Run on every new driver connection before it is handed out (the engine's dialect
+  // Run on every new driver connection before the connect listeners (the engine's dialect
   // initialization and isolation level live here). An exception fails the checkout.
   std::function<void(dbapi::Connection&, ConnectionPoolEntry&)> on_connect;
-  const Dialect* dialect = nullptr;  // for reset; may be null
+  Dialect* dialect = nullptr;  // for reset and pre-ping; may be null
   ResetOnReturn reset_on_return = ResetOnReturn::rollback;
   std::chrono::duration<double> recycle{-1};
-  bool echo = false;
+  bool pre_ping = false;
+  // echo_pool: the level from which the pool's lines are emitted (INFO, or DEBUG for "debug");
+  // unset = silent.
+  std::optional<log::Level> echo;
   std::string logging_name;
+  // Not in SQLAlchemy (HikariCP's leakDetectionThreshold): a connection checked out longer than
+  // this is reported once, as a WARNING naming where it was checked out. Zero = off.
+  std::chrono::duration<double> leak_detection_threshold{0};
   // QueuePool / SingletonThreadPool
   int pool_size = 5;
   int max_overflow = 10;
@@ -127,17 +155,27 @@ struct PoolOptions {
   bool use_lifo = false;
 };
 
+// Pool::counters(): totals since the pool was made, read without stopping it.
+struct PoolCounters {
+  std::uint64_t checkouts = 0;            // successful checkouts
+  std::uint64_t timeouts = 0;             // exc::TimeoutError raised
+  std::uint64_t connects = 0;             // driver connections opened
+  std::uint64_t invalidations = 0;        // hard and soft
+  std::chrono::nanoseconds wait_time{0};  // time checkouts spent waiting for a connection
+};
+
 class Pool : public std::enable_shared_from_this<Pool> {
  public:
-  explicit Pool(PoolOptions options) : options_(std::move(options)) {}
-  virtual ~Pool() = default;
+  // `class_name` names the logger: "athanor.pool.impl.<class_name>[.<logging_name>]".
+  Pool(PoolOptions options, std::string_view class_name);
+  virtual ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  PoolProxiedConnection connect();
+  PoolProxiedConnection connect(std::source_location where = std::source_location::current());
   // Closes the connections resting in the pool; checked-out ones are unaffected.
   virtual void dispose() = 0;
-  // A new, empty pool of the same class and options.
+  // A new, empty pool of the same class, options and listeners.
   virtual std::shared_ptr<Pool> recreate() const = 0;
   virtual std::string status() const = 0;
   virtual int size() const { return 0; }
@@ -145,12 +183,20 @@ class Pool : public std::enable_shared_from_this<Pool> {
   virtual int checkedout() const { return 0; }
   virtual int overflow() const { return 0; }
 
+  // Pool-wide invalidation (SQLAlchemy's Pool._invalidate): every pooled connection made before
+  // now is replaced at its next checkout, and `connection` (if still valid) is invalidated now.
+  void invalidate(PoolProxiedConnection& connection, std::exception_ptr reason = nullptr) noexcept;
+
+  PoolCounters counters() const noexcept;
   const PoolOptions& options() const noexcept { return options_; }
+  event::PoolListeners& listeners() noexcept { return listeners_; }
+  const std::string& logger() const noexcept { return logger_; }
 
  protected:
+  // The pool classes below implement these four under their own lock.
   // An entry for a new checkout (reused, or new and still without a connection), its checkout
   // count already incremented.
-  virtual ConnectionPoolEntry* acquire() = 0;
+  virtual ConnectionPoolEntry* acquire(const std::source_location& where) = 0;
   // An entry coming back (its connection may be gone after an invalidation).
   virtual void release(ConnectionPoolEntry* entry) noexcept = 0;
   // Called when a checkout failed before the entry was handed out.
@@ -158,18 +204,55 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // The entry of a detached connection leaves the pool.
   virtual void forget(ConnectionPoolEntry* entry) noexcept = 0;
 
-  static void close_connection(ConnectionPoolEntry& entry) noexcept;
-  static bool in_use(const ConnectionPoolEntry& entry) noexcept { return entry.checkouts_ > 0; }
-  static void count_checkout(ConnectionPoolEntry& entry) noexcept { ++entry.checkouts_; }
-  void log(std::string_view message) const;
+  // Fires `close`, logs and closes the driver connection.
+  void close_connection(ConnectionPoolEntry& entry) noexcept;
+  // Closes it without events or lines: for a pool being destroyed, whose listeners may capture
+  // objects already gone.
+  static void discard_connection(ConnectionPoolEntry& entry) noexcept;
+  static void count_checkout(ConnectionPoolEntry& entry) noexcept {
+    entry.checkouts_.fetch_add(1, std::memory_order_relaxed);
+  }
+  bool logs(log::Level level) const noexcept;
+  void log(log::Level level, std::string_view message) const;
+  void count_timeout() noexcept { timeouts_.fetch_add(1, std::memory_order_relaxed); }
+  void count_wait(std::chrono::steady_clock::duration d) noexcept;
+  // SingletonThreadPool: a checkout by the thread that already holds the entry shares it.
+  bool reentrant_ = false;
 
   PoolOptions options_;
+  event::PoolListeners listeners_;
 
  private:
   friend class PoolProxiedConnection;
+  bool prepare(ConnectionPoolEntry& entry);
+  void checkout_events(PoolProxiedConnection& proxy, bool fresh);
   void connect_entry(ConnectionPoolEntry& entry);
   void checkin(ConnectionPoolEntry* entry, bool transaction_was_reset) noexcept;
-  void reset(ConnectionPoolEntry& entry, bool transaction_was_reset) noexcept;
+  void reset(dbapi::Connection& conn, ConnectionPoolEntry* entry,
+             bool transaction_was_reset) noexcept;
+  void invalidate_entry(ConnectionPoolEntry& entry, std::exception_ptr reason, bool soft) noexcept;
+  void invalidate_pool_before(ConnectionPoolEntry* entry) noexcept;
+  // Leak detection.
+  void watch(ConnectionPoolEntry& entry, const std::source_location& where);
+  void unwatch(ConnectionPoolEntry& entry) noexcept;
+  void run_leak_detector();
+
+  std::string logger_;
+  // Entries connected no later than this are replaced at checkout (steady_clock ticks; the
+  // minimum means never).
+  std::atomic<std::chrono::steady_clock::rep> invalidated_at_{
+      std::chrono::steady_clock::time_point::min().time_since_epoch().count()};
+  std::mutex first_connect_mutex_;
+  std::atomic<bool> first_connected_{false};
+  std::atomic<std::uint64_t> checkouts_{0}, timeouts_{0}, connects_{0}, invalidations_{0},
+      wait_ns_{0};
+
+  std::mutex leak_mutex_;
+  std::condition_variable leak_wake_;
+  ConnectionPoolEntry* watch_head_ = nullptr;
+  ConnectionPoolEntry* watch_tail_ = nullptr;
+  bool leak_stop_ = false;
+  std::thread leak_thread_;
 };
 
 }  // namespace athanor

@@ -15,6 +15,7 @@
 
 #include "athanor/dialect.hpp"
 #include "athanor/engine/execution_options.hpp"
+#include "athanor/sql/types.hpp"
 #include "athanor/value.hpp"
 
 namespace athanor {
@@ -32,6 +33,33 @@ struct Compiled {
   // Every distinct bind name, in order of first appearance.
   std::vector<std::string> bind_names;
   bool named_paramstyle = false;
+  // --- expression-language statements (select/insert/update/delete_); empty for text() -------
+  // The name of each literal the statement carries, in the order the statement's cache-key walk
+  // meets them: a later statement with the same structure pairs its own values with these names
+  // (Statement::bound_values()), which is how one cached form serves any values.
+  std::vector<std::string> literal_names;
+  // Binds the compiler added with fixed values (SQLite renders LIMIT ? OFFSET ? with OFFSET 0).
+  Params fixed_values;
+  // Keeps the tables named by address in the cache key alive, so an address in a key can never be
+  // reused by a different table while the entry exists.
+  std::shared_ptr<const void> anchor;
+  bool is_insert = false;
+  bool is_update = false;
+  bool is_delete = false;
+  bool has_returning = false;  // explicit .returning(...)
+  // Seams for the Result (wiring belongs to results/execute.cpp):
+  //  - primary_key: the DML table's primary-key column names in table order; with the insert's
+  //    parameters and cursor.lastrowid they give CursorResult::inserted_primary_key().
+  //  - prefetch_cols: columns whose value the client computed (Column defaults) and put in the
+  //    parameters; postfetch_cols: columns filled by the server (server_default).
+  //  - result_keys / result_processors: per result column, its key and the type's result
+  //    processor (nullptr: pass through), e.g. SQLite 0/1 → bool for a Boolean column.
+  std::vector<std::string> primary_key;
+  std::vector<std::string> prefetch_cols;
+  std::vector<std::string> postfetch_cols;
+  std::vector<std::string> result_keys;
+  std::vector<Processor> result_processors;
+
   // When this form was made: the "[cached since Xs ago]" badge counts from here.
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   // Result keys derived from the driver's description of this SQL, reused while the description
@@ -67,13 +95,30 @@ struct CompileResult {
 
 class CompiledCache;
 
+// What one compile may depend on besides the statement.
+struct CompileRequest {
+  const Dialect& dialect;
+  // Null (query_cache_size = 0, compiled_cache = none) forces a fresh compile.
+  CompiledCache* cache = nullptr;
+  // The first parameter set of the execution: its keys decide which columns an insert()/update()
+  // without .values() renders (part of the cache key, as in SQLAlchemy).
+  const Params* parameters = nullptr;
+  bool executemany = false;
+  // The execution options in force: schema_translate_map is applied at compile time.
+  const ExecutionOptions* options = nullptr;
+};
+
 class Executable {
  public:
   virtual ~Executable() = default;
 
-  // The compiled form for `dialect`, from `cache` when it has it; a null cache
-  // (query_cache_size = 0, compiled_cache = none) forces a fresh compile.
-  virtual CompileResult compile(const Dialect& dialect, CompiledCache* cache) const = 0;
+  // The compiled form for the request's dialect, from its cache when it has it.
+  virtual CompileResult compile(const CompileRequest& request) const = 0;
+  // The two-argument form: no parameters, no execution options. Kept so that callers that do not
+  // pass those yet (src/engine/execute.cpp) keep working; see the report of issue 6.
+  CompileResult compile(const Dialect& dialect, CompiledCache* cache) const {
+    return compile(CompileRequest{dialect, cache});
+  }
   // Bind values carried by the statement itself (text().bindparams()); execution parameters
   // override them.
   virtual const Params* bound_values() const noexcept { return nullptr; }

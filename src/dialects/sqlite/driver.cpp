@@ -183,6 +183,7 @@ class SQLiteCursor final : public dbapi::Cursor {
   void execute_raw(std::string_view sql, std::size_t sql_hash, const ParamRows& params,
                    bool many) override;
   bool fetch_into(std::span<Value> row) override;
+  std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) override;
 
   // --- for SQLiteConnection -------------------------------------------------------------------
   // Hands the statement back to the cache; the rows end, the results (description, rowcount)
@@ -220,6 +221,8 @@ class SQLiteConnection final : public dbapi::Connection {
   ~SQLiteConnection() override;
 
   dbapi::CursorPtr cursor() override;
+  // Every SQLite cursor steps its statement as rows are fetched: it is server-side by nature.
+  dbapi::CursorPtr server_side_cursor() override { return cursor(); }
   void commit() override;
   void rollback() override;
   void close() noexcept override;
@@ -370,20 +373,27 @@ void SQLiteCursor::execute_many(Statement& st, const ParamRows& params) {
 }
 
 bool SQLiteCursor::fetch_into(std::span<Value> row) {
+  return fetch_many_into(row, row.size(), 1) == 1;
+}
+
+std::size_t SQLiteCursor::fetch_many_into(std::span<Value> out, std::size_t width,
+                                          std::size_t rows) {
   check_open();
-  if (!st_) return false;
-  if (pending_row_) {
-    pending_row_ = false;
-  } else {
-    const int rc = sqlite3_step(st_->stmt);
-    if (rc == SQLITE_DONE) {
-      end_rows();
-      return false;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (!st_) return i;
+    if (pending_row_) {
+      pending_row_ = false;
+    } else {
+      const int rc = sqlite3_step(st_->stmt);
+      if (rc == SQLITE_DONE) {
+        end_rows();
+        return i;
+      }
+      if (rc != SQLITE_ROW) fail(rc);
     }
-    if (rc != SQLITE_ROW) fail(rc);
+    read_row(st_->stmt, out.subspan(i * width, width));
   }
-  read_row(st_->stmt, row);
-  return true;
+  return rows;
 }
 
 // ---- SQLiteConnection -------------------------------------------------------------------------

@@ -12,13 +12,14 @@
 #include <optional>
 #include <string>
 
+#include "alloc_counter.hpp"
 #include "athanor/dbapi.hpp"
 #include "dialects/sqlite/errors.hpp"
 
-// Counts global operator new calls, to prove the execute/fetch hot path allocates nothing.
-namespace {
-std::atomic<long> g_allocations{0};
-}
+// Counts global operator new calls, to prove the execute/fetch hot path allocates nothing (read
+// by the whole test binary through alloc_counter.hpp).
+std::atomic<long> athanor::testing::g_allocations{0};
+using athanor::testing::g_allocations;
 void* operator new(std::size_t n) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;

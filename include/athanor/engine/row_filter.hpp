@@ -1,0 +1,85 @@
+// athanor/engine/row_filter.hpp — what columns(), scalars() and unique() do to a result's rows.
+//
+// A RowFilter turns the raw rows of a result's source into the rows handed out: it picks and
+// reorders columns (columns(...), scalars(i)) and drops rows already seen (unique()). SQLAlchemy
+// applies uniquing to the filtered row whatever the order of the calls, so the filter keeps the two
+// apart: the projection is applied first, then uniquing, every time.
+//
+// Without a projection the row handed out is a view of the raw values themselves (no copy); with
+// one, the picked values are copied into the filter's own slot, reused row after row.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "athanor/engine/row.hpp"
+
+namespace athanor {
+
+// A column named in columns(...) or scalars(...): a position (negative counts from the end) or a
+// name.
+class ColumnKey {
+ public:
+  template <std::integral I>
+  ColumnKey(I index) : key_(static_cast<std::ptrdiff_t>(index)) {}  // NOLINT: implicit by design
+  ColumnKey(std::string_view name) : key_(name) {}                  // NOLINT
+  ColumnKey(const char* name) : key_(std::string_view(name)) {}     // NOLINT
+  // The position of this key among `metadata`'s columns; exc::NoSuchColumnError when absent.
+  std::size_t resolve(const ResultMetadata& metadata) const;
+
+ private:
+  std::variant<std::ptrdiff_t, std::string_view> key_;
+};
+
+// unique(strategy): the value a row is told apart by (SQLAlchemy's `strategy(row)`).
+using UniqueStrategy = std::function<Value(const Row&)>;
+
+namespace detail {
+
+struct ValuesHash {
+  std::size_t operator()(const std::vector<Value>& values) const noexcept;
+};
+
+class RowFilter {
+ public:
+  RowFilter() = default;
+  explicit RowFilter(std::shared_ptr<const ResultMetadata> source);
+  // Copies and moves carry the settings; the row view is rebound at the next apply().
+  RowFilter(const RowFilter& other);
+  RowFilter& operator=(const RowFilter& other);
+  RowFilter(RowFilter&& other) noexcept;
+  RowFilter& operator=(RowFilter&& other) noexcept;
+
+  // Keeps the columns `keys` of the current output, in that order.
+  void columns(std::span<const ColumnKey> keys);
+  void unique(UniqueStrategy strategy);
+  bool is_unique() const noexcept { return unique_; }
+  // The same projection and unique setting, with nothing seen yet (FrozenResult's fresh results).
+  RowFilter fresh() const;
+
+  // The row for raw values `raw` (laid out as the source metadata says), or nullptr when
+  // unique() has seen it. The row is valid until the next call or until `raw` changes.
+  const Row* apply(const Value* raw);
+  const std::shared_ptr<const ResultMetadata>& metadata() const noexcept { return out_; }
+  const std::shared_ptr<const ResultMetadata>& source() const noexcept { return source_; }
+
+ private:
+  std::shared_ptr<const ResultMetadata> source_;
+  std::shared_ptr<const ResultMetadata> out_;
+  std::vector<std::size_t> index_;  // positions in the raw row; empty: all of them, in order
+  std::vector<Value> slot_;         // the projected values
+  Row row_;
+  bool unique_ = false;
+  UniqueStrategy strategy_;
+  std::unordered_set<std::vector<Value>, ValuesHash> seen_;
+};
+
+}  // namespace detail
+}  // namespace athanor

@@ -1,0 +1,126 @@
+// athanor/sql/selectable.hpp — select(), subqueries, aliases, joins, exists().
+//
+//   sa::select(users).where(users.c("id") == 5)
+//   sa::select(users.c("name"), sa::func::count(orders.c("id")))
+//       .select_from(users.join(orders)).group_by(users.c("name"))
+//   auto sq = sa::select(users).where(...).subquery("sq");   sq.c("id")
+//
+// Generative methods return a new Select and leave the original unchanged; on a temporary they
+// modify it in place, so a chain builds one statement.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "athanor/sql/elements.hpp"
+#include "athanor/sql/schema.hpp"
+#include "athanor/sql/statement.hpp"
+
+namespace athanor::sql {
+
+struct SelectData {
+  std::vector<NodePtr> columns;
+  // Tables / aliases / joins named in the columns clause as whole FROMs (select(users)).
+  std::vector<std::shared_ptr<const FromData>> froms;
+  std::vector<NodePtr> where;
+  std::vector<NodePtr> group_by;
+  std::vector<NodePtr> having;
+  std::vector<NodePtr> order_by;
+  NodePtr limit;
+  NodePtr offset;
+  bool distinct = false;
+  bool star = false;  // exists() without columns: SELECT *
+};
+
+struct SubqueryData : FromData {
+  SubqueryData() : FromData(FromKind::subquery) {}
+  std::shared_ptr<const SelectData> select;
+  std::string name;  // empty: anonymous (anon_1)
+};
+struct AliasData : FromData {
+  AliasData() : FromData(FromKind::alias) {}
+  std::shared_ptr<const FromData> element;  // a table
+  std::string name;                         // empty: anonymous (<table>_1)
+};
+struct JoinData : FromData {
+  JoinData() : FromData(FromKind::join) {}
+  std::shared_ptr<const FromData> left;
+  std::shared_ptr<const FromData> right;
+  NodePtr onclause;
+  bool isouter = false;
+  bool full = false;
+};
+
+// What select(...) accepts: a column expression or a whole FROM (its columns).
+using SelectItem = std::variant<ColumnElement, FromClause>;
+struct SelectArg {
+  SelectArg(const ColumnElement& e) : item(e) {}  // NOLINT: implicit, select(a, b) reads as SQL
+  SelectArg(const Column& e) : item(ColumnElement(e)) {}  // NOLINT
+  SelectArg(const FromClause& f) : item(f) {}             // NOLINT
+  SelectArg(const Table& t) : item(FromClause(t)) {}      // NOLINT
+  SelectItem item;
+};
+
+class Select : public Statement {
+ public:
+  explicit Select(std::vector<SelectArg> items);
+
+  Select where(const ColumnElement& c) const& { return Select(*this).where(c); }
+  Select&& where(const ColumnElement& c) &&;
+  Select order_by(std::vector<ColumnElement> cs) const& { return Select(*this).order_by(cs); }
+  Select&& order_by(std::vector<ColumnElement> cs) &&;
+  Select group_by(std::vector<ColumnElement> cs) const& { return Select(*this).group_by(cs); }
+  Select&& group_by(std::vector<ColumnElement> cs) &&;
+  Select having(const ColumnElement& c) const& { return Select(*this).having(c); }
+  Select&& having(const ColumnElement& c) &&;
+  // LIMIT / OFFSET are bound parameters, so one compiled form serves every page.
+  Select limit(std::int64_t n) const& { return Select(*this).limit(n); }
+  Select&& limit(std::int64_t n) &&;
+  Select offset(std::int64_t n) const& { return Select(*this).offset(n); }
+  Select&& offset(std::int64_t n) &&;
+  Select distinct() const& { return Select(*this).distinct(); }
+  Select&& distinct() &&;
+  Select select_from(const FromClause& f) const& { return Select(*this).select_from(f); }
+  Select&& select_from(const FromClause& f) &&;
+  // select(a).join(b): joins b to the FROM that contains a (ON inferred from foreign keys).
+  Select join(const FromClause& right, std::optional<ColumnElement> on = std::nullopt,
+              bool isouter = false) const;
+  Select outerjoin(const FromClause& right, std::optional<ColumnElement> on = std::nullopt) const {
+    return join(right, std::move(on), true);
+  }
+  Select execution_options(const ExecutionOptions& options) const;
+
+  FromClause subquery(std::string name = {}) const;
+  FromClause alias(std::string name = {}) const { return subquery(std::move(name)); }
+  ColumnElement scalar_subquery() const;
+  ColumnElement exists() const;
+  ColumnElement label(std::string name) const { return scalar_subquery().label(std::move(name)); }
+
+  const SelectData& data() const noexcept { return *data_; }
+  std::shared_ptr<const SelectData> shared_data() const { return data_; }
+  void walk(detail::KeyWalk& w) const override;
+  void render(detail::SqlCompiler& c) const override;
+
+ private:
+  SelectData& mut();
+  std::shared_ptr<SelectData> data_;
+};
+
+template <typename... Items>
+Select select(const Items&... items) {
+  return Select(std::vector<SelectArg>{SelectArg(items)...});
+}
+
+// exists(): EXISTS (SELECT * FROM ... WHERE ...) — build with exists_select().where(...).
+ColumnElement exists(const Select& s);
+
+}  // namespace athanor::sql
+
+namespace athanor {
+using sql::exists;
+using sql::Select;
+using sql::select;
+}  // namespace athanor

@@ -1,0 +1,90 @@
+// athanor/sql/statement.hpp — what select(), insert(), update() and delete_() share: compiling
+// through the engine's compiled cache, and str().
+//
+// Each execution walks the statement once: the walk yields its structural cache key (tables by
+// identity, columns, operators, types — never bound values) and its literal values in walk
+// order. A cache hit pairs those values with the names the cached Compiled recorded for them, so
+// a statement rebuilt on every call with new values compiles once per structure.
+#pragma once
+
+#include <atomic>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "athanor/sql/compiled.hpp"
+#include "athanor/value.hpp"
+
+namespace athanor::sql {
+
+namespace detail {
+class KeyWalk;
+class SqlCompiler;
+}  // namespace detail
+
+// The value of the schema_translate_map execution option: schema → schema, nullopt standing for
+// Python's None (tables without a schema). Execution options hold Values, so the map travels
+// encoded as text; build it with this function only.
+//   conn.execution_options({{"schema_translate_map", sa::schema_translate_map({{std::nullopt,
+//   "user_schema_one"}})}});
+Value schema_translate_map(
+    std::initializer_list<std::pair<std::optional<std::string>, std::optional<std::string>>> map);
+
+class Statement : public Executable {
+ public:
+  using Executable::compile;
+  CompileResult compile(const CompileRequest& request) const override;
+  const Params* bound_values() const noexcept override;
+  // The statement in the default dialect with named binds, as SQLAlchemy's str(stmt).
+  std::string str() const override;
+  // The SQL this statement compiles to on `dialect` (a fresh compile, no cache).
+  std::string compile_sql(const Dialect& dialect, const Params* parameters = nullptr) const;
+  // A fresh compile, for tests and tools; `dialect` null means the default (str()) dialect.
+  std::unique_ptr<Compiled> compile_fresh(const Dialect* dialect,
+                                          const Params* parameters = nullptr,
+                                          const ExecutionOptions* options = nullptr) const;
+  // The structural cache key (empty when the statement has none).
+  std::string cache_key() const;
+
+  // Statement kinds the compiler dispatches on.
+  virtual void walk(detail::KeyWalk& w) const = 0;
+  virtual void render(detail::SqlCompiler& c) const = 0;
+
+ protected:
+  Statement() = default;
+  Statement(const Statement& other) : Executable(other) {}
+  Statement& operator=(const Statement& other) {
+    Executable::operator=(other);
+    reset_bound();
+    return *this;
+  }
+  // Statements with a C++ callable default compute fresh values per execution.
+  virtual bool has_callable_defaults() const { return false; }
+  void reset_bound() noexcept;
+  void set_options(const ExecutionOptions& options);
+
+ private:
+  // Values bound for the last compile, kept until the statement goes (a thread may still read
+  // an older set while another installs a new one, as with Compiled's metadata).
+  struct BoundHolder {
+    Params params;
+    BoundHolder* replaced = nullptr;
+  };
+  struct BoundSlot {
+    std::atomic<BoundHolder*> head{nullptr};
+    BoundSlot() = default;
+    BoundSlot(const BoundSlot&) {}  // a copy is a new statement: nothing bound yet
+    BoundSlot& operator=(const BoundSlot&) { return *this; }
+    ~BoundSlot();
+  };
+  mutable BoundSlot bound_;
+  void install(Params params) const;
+};
+
+}  // namespace athanor::sql
+
+namespace athanor {
+using sql::schema_translate_map;
+}  // namespace athanor

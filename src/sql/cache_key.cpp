@@ -1,0 +1,315 @@
+// The structural cache key, and the structural facts both the key walk and the compiler need
+// (FROM lists, INSERT/UPDATE column sets, bind keys).
+#include <algorithm>
+#include <cstring>
+
+#include "athanor/exc.hpp"
+#include "sql/compiler.hpp"
+
+namespace athanor::sql {
+namespace detail {
+
+void KeyWalk::text(std::string_view s) {
+  number(static_cast<std::int64_t>(s.size()));
+  key.append(s);
+}
+
+void KeyWalk::number(std::int64_t n) {
+  char buf[sizeof n];
+  std::memcpy(buf, &n, sizeof n);
+  key.append(buf, sizeof buf);
+}
+
+void KeyWalk::pointer(const void* p) {
+  char buf[sizeof p];
+  std::memcpy(buf, &p, sizeof p);
+  key.append(buf, sizeof buf);
+}
+
+void KeyWalk::type(const TypeEngine& t) {
+  key += static_cast<char>(t.kind);
+  if (t.length >= 0 || t.precision >= 0 || t.scale >= 0) {
+    number(t.length);
+    number(t.precision);
+    number(t.scale);
+  }
+}
+
+void KeyWalk::literal(const Node* n, int index) {
+  slots.push_back({n, index});
+}
+
+void KeyWalk::column_default(const ColumnData* column, bool onupdate) {
+  LiteralSlot s;
+  s.default_column = column;
+  s.onupdate = onupdate;
+  slots.push_back(s);
+}
+
+void KeyWalk::nodes(const std::vector<NodePtr>& ns) {
+  number(static_cast<std::int64_t>(ns.size()));
+  for (const auto& n : ns) node(n);
+}
+
+void KeyWalk::node(const NodePtr& p) {
+  if (!p) {
+    tag('0');
+    return;
+  }
+  const Node& n = *p;
+  key += static_cast<char>(n.kind);
+  key += static_cast<char>(n.op);
+  type(n.type);
+  switch (n.kind) {
+    case NodeKind::column:
+      if (n.from)
+        from(n.from);
+      else
+        tag('-');
+      if (n.column && n.from && n.from->kind != FromKind::subquery) {
+        pointer(n.column);
+      } else {
+        text(n.name);
+      }
+      return;
+    case NodeKind::bind:
+      key += static_cast<char>((n.unique ? 1 : 0) | (n.has_value ? 2 : 0) | (n.expanding ? 4 : 0));
+      text(n.name);
+      if (n.expanding) {
+        number(static_cast<std::int64_t>(n.values.size()));
+        for (std::size_t i = 0; i < n.values.size(); ++i) literal(&n, static_cast<int>(i));
+      } else if (n.has_value) {
+        literal(&n, -1);
+      }
+      return;
+    case NodeKind::function:
+    case NodeKind::label:
+    case NodeKind::text:
+      text(n.name);
+      break;
+    default:
+      break;
+  }
+  nodes(n.args);
+  if (n.select) select(*n.select);
+}
+
+void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
+  switch (f->kind) {
+    case FromKind::table:
+      tag('T');
+      pointer(f.get());
+      if (collect_) tables.push_back(f);
+      return;
+    case FromKind::alias: {
+      const auto& a = static_cast<const AliasData&>(*f);
+      tag('A');
+      text(a.name);
+      // An anonymous alias is named by its position among the statement's aliases, so two
+      // anonymous aliases of one table must stay distinct: key them by identity too.
+      if (a.name.empty()) pointer(f.get());
+      from(a.element);
+      return;
+    }
+    case FromKind::join: {
+      const auto& j = static_cast<const JoinData&>(*f);
+      tag(j.full ? 'F' : j.isouter ? 'L' : 'J');
+      from(j.left);
+      from(j.right);
+      node(j.onclause);
+      return;
+    }
+    case FromKind::subquery: {
+      const auto& q = static_cast<const SubqueryData&>(*f);
+      tag('Q');
+      text(q.name);
+      if (q.name.empty()) pointer(f.get());
+      select(*q.select);
+      return;
+    }
+  }
+}
+
+void KeyWalk::select(const SelectData& s) {
+  tag('S');
+  key += static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0));
+  nodes(s.columns);
+  number(static_cast<std::int64_t>(s.froms.size()));
+  for (const auto& f : s.froms) from(f);
+  nodes(s.where);
+  nodes(s.group_by);
+  nodes(s.having);
+  nodes(s.order_by);
+  node(s.limit);
+  node(s.offset);
+}
+
+// ---- structural helpers
+// --------------------------------------------------------------------------
+
+const TableData& underlying_table(const FromData& f) {
+  switch (f.kind) {
+    case FromKind::table:
+      return static_cast<const TableData&>(f);
+    case FromKind::alias:
+      return underlying_table(*static_cast<const AliasData&>(f).element);
+    default:
+      throw exc::ArgumentError("this FROM clause is not a table or an alias of one");
+  }
+}
+
+std::string bind_key_for(const Node& other) {
+  if (other.kind == NodeKind::column || other.kind == NodeKind::function ||
+      other.kind == NodeKind::text) {
+    return other.name;
+  }
+  return "param";
+}
+
+std::string exported_name(const Node& n) {
+  if (n.kind == NodeKind::column || n.kind == NodeKind::label) return n.name;
+  return {};
+}
+
+void collect_froms(const Node& n, std::vector<std::shared_ptr<const FromData>>& out) {
+  if (n.kind == NodeKind::column) {
+    if (n.from && std::find(out.begin(), out.end(), n.from) == out.end()) out.push_back(n.from);
+    return;
+  }
+  // A nested SELECT brings its own FROMs; it adds none to the enclosing statement.
+  for (const auto& a : n.args) collect_froms(*a, out);
+}
+
+namespace {
+
+// True when `f` is `inner` or contains it (a join of it).
+bool covers(const FromData& f, const FromData& inner) {
+  if (&f == &inner) return true;
+  if (f.kind == FromKind::join) {
+    const auto& j = static_cast<const JoinData&>(f);
+    return covers(*j.left, inner) || covers(*j.right, inner);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<const FromData>> select_froms(const SelectData& s) {
+  std::vector<std::shared_ptr<const FromData>> raw;
+  for (const auto& c : s.columns) collect_froms(*c, raw);
+  for (const auto& w : s.where) collect_froms(*w, raw);
+  for (const auto& f : s.froms) {
+    if (std::find(raw.begin(), raw.end(), f) == raw.end()) raw.push_back(f);
+  }
+  std::vector<std::shared_ptr<const FromData>> out;
+  for (const auto& f : raw) {
+    bool hidden = false;
+    for (const auto& other : raw) {
+      if (other != f && other->kind == FromKind::join && covers(*other, *f)) hidden = true;
+    }
+    if (!hidden) out.push_back(f);
+  }
+  return out;
+}
+
+std::vector<CrudColumn> crud_columns(const DmlData& d, const ValuesMap* row, const Params* params,
+                                     bool is_insert) {
+  std::vector<CrudColumn> out;
+  const bool all_columns = params == nullptr && (!row || row->empty());
+  for (const auto& col : d.table->columns) {
+    CrudColumn cc{col.get()};
+    const Node* explicit_value = nullptr;
+    if (row) {
+      for (const auto& [name, value] : *row) {
+        if (name == col->name) explicit_value = value.node().get();
+      }
+    }
+    if (explicit_value) {
+      cc.value = explicit_value;
+    } else if (all_columns || (params && params->contains(col->name))) {
+      cc.from_parameters = true;
+    } else if (is_insert ? col->options.default_.present()
+                         : col->options.onupdate && col->options.onupdate->present()) {
+      cc.client_default = true;
+    } else {
+      continue;
+    }
+    out.push_back(cc);
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// ---- each statement's walk
+// ------------------------------------------------------------------------
+
+namespace {
+
+void walk_parameter_keys(detail::KeyWalk& w) {
+  // Which columns an INSERT/UPDATE renders depends on the first parameter set's keys.
+  if (!w.parameters()) {
+    w.tag('N');
+    return;
+  }
+  std::vector<std::string_view> keys;
+  for (const auto& [k, v] : *w.parameters()) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  w.number(static_cast<std::int64_t>(keys.size()));
+  for (auto k : keys) w.text(k);
+}
+
+void walk_crud(detail::KeyWalk& w, const DmlData& d, bool is_insert) {
+  w.from(d.table);
+  walk_parameter_keys(w);
+  w.number(static_cast<std::int64_t>(d.rows.size()));
+  for (const auto& row : d.rows) {
+    w.number(static_cast<std::int64_t>(row.size()));
+    for (const auto& [name, value] : row) {
+      w.text(name);
+      w.node(value.node());
+    }
+  }
+  if (d.rows.size() <= 1 && !d.from_select) {
+    const auto cols = detail::crud_columns(d, d.rows.empty() ? nullptr : &d.rows.front(),
+                                           w.parameters(), is_insert);
+    for (const auto& cc : cols) {
+      if (cc.client_default) w.column_default(cc.column, !is_insert);
+    }
+  }
+}
+
+}  // namespace
+
+void Select::walk(detail::KeyWalk& w) const {
+  w.tag('s');
+  w.select(*data_);
+}
+
+void Insert::walk(detail::KeyWalk& w) const {
+  w.tag('i');
+  walk_crud(w, *data_, true);
+  if (data_->from_select) {
+    w.number(static_cast<std::int64_t>(data_->from_select_columns.size()));
+    for (const auto& c : data_->from_select_columns) w.text(c);
+    w.select(*data_->from_select);
+  }
+  w.nodes(data_->returning);
+  w.tag(data_->sort_by_parameter_order ? '1' : '0');
+}
+
+void Update::walk(detail::KeyWalk& w) const {
+  w.tag('u');
+  w.nodes(data_->where);  // the WHERE binds come after SET ones in SQL; order here is free
+  walk_crud(w, *data_, false);
+  w.nodes(data_->returning);
+}
+
+void Delete::walk(detail::KeyWalk& w) const {
+  w.tag('d');
+  w.from(data_->table);
+  w.nodes(data_->where);
+  w.nodes(data_->returning);
+}
+
+}  // namespace athanor::sql

@@ -1,0 +1,174 @@
+// The expression-language compiler (internal).
+//
+// KeyWalk reads a statement's structure into its cache key and lists its literal values in walk
+// order; SqlCompiler renders a statement for one dialect, naming binds as SQLAlchemy does
+// ("id_1", "param_1", column names in INSERT/UPDATE) and recording, per literal of the walk, the
+// bind name it got. DialectRules is the per-dialect seam: quoting, booleans, types in DDL,
+// LIMIT/OFFSET; SQLite's lives in dialect_rules.cpp, PostgreSQL and MySQL add theirs there.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "athanor/dialect.hpp"
+#include "athanor/sql/ddl.hpp"
+#include "athanor/sql/dml.hpp"
+#include "athanor/sql/elements.hpp"
+#include "athanor/sql/schema.hpp"
+#include "athanor/sql/selectable.hpp"
+
+namespace athanor::sql {
+struct MetaDataData {
+  std::vector<std::shared_ptr<TableData>> tables;  // in definition order
+};
+}  // namespace athanor::sql
+
+namespace athanor::sql::detail {
+
+class SqlCompiler;
+
+// schema_translate_map decoded from its execution-option form (see statement.hpp).
+using SchemaTranslateMap =
+    std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>>;
+SchemaTranslateMap decode_schema_translate_map(const Value& v);
+
+class DialectRules {
+ public:
+  virtual ~DialectRules() = default;
+  virtual bool supports_native_boolean() const { return false; }
+  virtual bool supports_returning() const { return true; }
+  virtual bool supports_default_values() const { return true; }
+  virtual bool is_reserved(std::string_view lower_name) const;
+  // " LIMIT x OFFSET y" with the binds rendered through `c`.
+  virtual void limit_clause(SqlCompiler& c, const SelectData& s) const;
+  virtual std::string type_ddl(const TypeEngine& t) const;
+  // A function rendered as a keyword (SQLite's now() is CURRENT_TIMESTAMP); empty: name(args).
+  virtual std::string keyword_function(std::string_view /*name*/) const { return {}; }
+  // RETURNING columns qualified with the table name (SQLite's are not).
+  virtual bool returning_includes_table() const { return true; }
+  // True division: SQLite forces real division with "x / (y + 0.0)"; the default casts the
+  // divisor to NUMERIC.
+  virtual bool truediv_adds_zero() const { return false; }
+  // An IN against an empty list.
+  virtual std::string empty_set() const { return "SELECT 1 WHERE 1!=1"; }
+};
+
+// The rules for a dialect; null = SQLAlchemy's default "str()" dialect.
+const DialectRules& rules_for(const Dialect* dialect);
+
+// One literal of a statement, in walk order: a bind node's value (element `index` of an IN
+// list when expanding), or a client-side column default.
+struct LiteralSlot {
+  const Node* node = nullptr;
+  int index = -1;
+  const ColumnData* default_column = nullptr;
+  bool onupdate = false;  // the column's onupdate default rather than its default
+  Value value() const;
+};
+
+class KeyWalk {
+ public:
+  // `collect`: also record the slots (for the compiler, on a cache miss).
+  KeyWalk(const Params* parameters, bool collect) : parameters_(parameters), collect_(collect) {}
+
+  void tag(char c) { key += c; }
+  void text(std::string_view s);
+  void number(std::int64_t n);
+  void pointer(const void* p);
+  void type(const TypeEngine& t);
+  void node(const NodePtr& n);
+  void nodes(const std::vector<NodePtr>& ns);
+  void from(const std::shared_ptr<const FromData>& f);
+  void select(const SelectData& s);
+  void literal(const Node* n, int index);
+  void column_default(const ColumnData* column, bool onupdate);
+
+  const Params* parameters() const noexcept { return parameters_; }
+
+  std::string key;
+  bool cacheable = true;
+  std::vector<LiteralSlot> slots;
+  std::vector<std::shared_ptr<const FromData>> tables;  // when collecting: keeps them alive
+
+ private:
+  const Params* parameters_;
+  bool collect_;
+};
+
+// The columns an INSERT / UPDATE renders, and what each is set to, decided from the statement's
+// values, the execution's parameter keys and the columns' defaults (crud.py in SQLAlchemy).
+struct CrudColumn {
+  const ColumnData* column;
+  const Node* value = nullptr;   // an explicit value from .values()
+  bool from_parameters = false;  // ":name" filled from the execution's parameters
+  bool client_default = false;   // a Column default put in the parameters
+};
+std::vector<CrudColumn> crud_columns(const DmlData& d, const ValuesMap* row, const Params* params,
+                                     bool is_insert);
+
+class SqlCompiler {
+ public:
+  SqlCompiler(const Dialect* dialect, const Params* parameters, const ExecutionOptions* options);
+
+  const Dialect* dialect;  // null: the default dialect of str(stmt)
+  const DialectRules& rules;
+  Paramstyle style;
+  bool is_str;  // the default dialect of str(stmt)
+  const Params* parameters;
+  std::string out;
+  Compiled* compiled = nullptr;
+  std::unordered_map<const Node*, std::string> node_bind_names;
+  std::unordered_map<const ColumnData*, std::string> default_bind_names;
+
+  // ---- output helpers
+  std::string quote(std::string_view ident) const;
+  std::string table_name(const TableData& t) const;  // schema-qualified, translated
+  std::string anon(std::string_view base);           // "count" -> "count_1", "count_2", ...
+  void placeholder(const std::string& name);         // "?" / ":name" and record the slot
+  // A bind the compiler adds with a fixed value (SQLite's "OFFSET 0").
+  void fixed_bind(const Value& v);
+  std::string alias_name(const FromData& f);
+
+  // ---- expressions
+  void expr(const Node& n);
+  // `n` as an operand of `against`: parenthesised when its own operator binds looser.
+  void operand(const Node& n, Op against);
+  void bind(const Node& n);
+  void column(const Node& n);
+
+  // ---- statements
+  void select(const SelectData& s, bool asfrom, bool nested);
+  void from(const FromData& f);
+  void returning(const std::vector<NodePtr>& cols, const TableData* dml_table);
+  // One entry of a columns clause; `used` holds the names taken so far in it.
+  void result_column(const Node& n, bool asfrom, std::vector<std::string>& used);
+
+  // Froms visible to an inner SELECT, for auto-correlation.
+  std::vector<std::vector<const FromData*>> enclosing;
+
+ private:
+  std::map<std::string, int, std::less<>> anon_counters_;
+  std::unordered_map<const FromData*, std::string> alias_names_;
+  SchemaTranslateMap translate_;
+};
+
+// WHERE-style criteria, ANDed.
+void criteria(SqlCompiler& c, const std::vector<NodePtr>& nodes);
+// The FROM list a SELECT renders (joins replacing the tables they contain).
+std::vector<std::shared_ptr<const FromData>> select_froms(const SelectData& s);
+// Adds the froms an expression refers to.
+void collect_froms(const Node& n, std::vector<std::shared_ptr<const FromData>>& out);
+
+// The name a SELECT exports a column under (what a subquery's .c(name) finds).
+std::string exported_name(const Node& n);
+// The key ("id" in id_1) a literal compared to `other` is named after.
+std::string bind_key_for(const Node& other);
+const TableData& underlying_table(const FromData& f);
+
+}  // namespace athanor::sql::detail

@@ -1,0 +1,113 @@
+// select() and the constructs made from it: subqueries, scalar subqueries, EXISTS.
+#include "athanor/sql/selectable.hpp"
+
+#include "athanor/exc.hpp"
+#include "sql/compiler.hpp"
+
+namespace athanor::sql {
+
+Select::Select(std::vector<SelectArg> items) : data_(std::make_shared<SelectData>()) {
+  for (auto& item : items) {
+    if (auto* e = std::get_if<ColumnElement>(&item.item)) {
+      data_->columns.push_back(e->node());
+    } else {
+      const auto& f = std::get<FromClause>(item.item);
+      data_->froms.push_back(f.from_data());
+      if (f.from_data()->kind == FromKind::subquery) {
+        const auto& sq = static_cast<const SubqueryData&>(*f.from_data());
+        for (const auto& col : sq.select->columns) {
+          Node n{.kind = NodeKind::column, .name = detail::exported_name(*col), .type = col->type};
+          n.from = f.from_data();
+          data_->columns.push_back(std::make_shared<const Node>(std::move(n)));
+        }
+      } else {
+        for (const auto& c : f.columns()) data_->columns.push_back(c.node());
+      }
+    }
+  }
+}
+
+SelectData& Select::mut() {
+  if (data_.use_count() > 1) data_ = std::make_shared<SelectData>(*data_);
+  reset_bound();
+  return *data_;
+}
+
+Select&& Select::where(const ColumnElement& c) && {
+  mut().where.push_back(c.node());
+  return std::move(*this);
+}
+Select&& Select::order_by(std::vector<ColumnElement> cs) && {
+  for (auto& c : cs) mut().order_by.push_back(c.node());
+  return std::move(*this);
+}
+Select&& Select::group_by(std::vector<ColumnElement> cs) && {
+  for (auto& c : cs) mut().group_by.push_back(c.node());
+  return std::move(*this);
+}
+Select&& Select::having(const ColumnElement& c) && {
+  mut().having.push_back(c.node());
+  return std::move(*this);
+}
+Select&& Select::limit(std::int64_t n) && {
+  mut().limit = literal(Value(n), Integer()).node();
+  return std::move(*this);
+}
+Select&& Select::offset(std::int64_t n) && {
+  mut().offset = literal(Value(n), Integer()).node();
+  return std::move(*this);
+}
+Select&& Select::distinct() && {
+  mut().distinct = true;
+  return std::move(*this);
+}
+Select&& Select::select_from(const FromClause& f) && {
+  mut().froms.push_back(f.from_data());
+  return std::move(*this);
+}
+
+Select Select::join(const FromClause& right, std::optional<ColumnElement> on, bool isouter) const {
+  // Join onto the leftmost FROM the statement already has (SQLAlchemy's Select.join picks the
+  // FROM the ON clause or the foreign keys connect to; the first is that FROM in simple cases).
+  auto froms = detail::select_froms(*data_);
+  if (froms.empty()) throw exc::InvalidRequestError("Select.join(): no FROM to join from");
+  Select out(*this);
+  FromClause left(froms.front());
+  FromClause joined = left.join(right, std::move(on), isouter);
+  auto& d = out.mut();
+  std::erase_if(d.froms, [&](const auto& f) { return f == froms.front(); });
+  d.froms.insert(d.froms.begin(), joined.from_data());
+  return out;
+}
+
+Select Select::execution_options(const ExecutionOptions& options) const {
+  Select out(*this);
+  out.set_options(options);
+  return out;
+}
+
+FromClause Select::subquery(std::string name) const {
+  auto sq = std::make_shared<SubqueryData>();
+  sq->select = data_;
+  sq->name = std::move(name);
+  return FromClause(std::move(sq));
+}
+
+ColumnElement Select::scalar_subquery() const {
+  Node n{.kind = NodeKind::scalar_select,
+         .type = data_->columns.empty() ? TypeEngine() : data_->columns.front()->type};
+  n.select = data_;
+  return ColumnElement(std::make_shared<const Node>(std::move(n)));
+}
+
+ColumnElement Select::exists() const {
+  Node n{.kind = NodeKind::exists, .type = Boolean()};
+  n.select = data_;
+  return ColumnElement(std::make_shared<const Node>(std::move(n)));
+}
+
+ColumnElement exists(const Select& s) {
+  return s.exists();
+}
+
+}  // namespace athanor::sql

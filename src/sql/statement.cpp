@@ -1,0 +1,198 @@
+// Statement: compile through the cache, pair cached bind names with this statement's values.
+#include "athanor/sql/statement.hpp"
+
+#include <fmt/format.h>
+
+#include "athanor/exc.hpp"
+#include "sql/compiled_cache.hpp"
+#include "sql/compiler.hpp"
+
+namespace athanor::sql {
+
+namespace {
+
+// Field separators for the encoded schema_translate_map: unit separator between key and value,
+// record separator between entries; "\x01" stands for None.
+constexpr char unit = '\x1f';
+constexpr char record = '\x1e';
+constexpr char none_mark = '\x01';
+
+const Value* find_translate_map(const ExecutionOptions* call, const ExecutionOptions& own) {
+  if (call) {
+    if (const Value* v = call->find("schema_translate_map")) return v;
+  }
+  return own.find("schema_translate_map");
+}
+
+}  // namespace
+
+Value schema_translate_map(
+    std::initializer_list<std::pair<std::optional<std::string>, std::optional<std::string>>> map) {
+  std::string out;
+  for (const auto& [from, to] : map) {
+    out += from ? *from : std::string(1, none_mark);
+    out += unit;
+    out += to ? *to : std::string(1, none_mark);
+    out += record;
+  }
+  return Value(std::move(out));
+}
+
+namespace detail {
+
+SchemaTranslateMap decode_schema_translate_map(const Value& v) {
+  SchemaTranslateMap out;
+  if (v.kind() != Value::Kind::text) return out;
+  const std::string s = v.as<std::string>();
+  auto field = [](std::string_view f) -> std::optional<std::string> {
+    if (f.size() == 1 && f[0] == none_mark) return std::nullopt;
+    return std::string(f);
+  };
+  std::size_t start = 0;
+  while (start < s.size()) {
+    const std::size_t u = s.find(unit, start);
+    const std::size_t r = s.find(record, start);
+    if (u == std::string::npos || r == std::string::npos) break;
+    out.emplace_back(field(std::string_view(s).substr(start, u - start)),
+                     field(std::string_view(s).substr(u + 1, r - u - 1)));
+    start = r + 1;
+  }
+  return out;
+}
+
+Value LiteralSlot::value() const {
+  if (node) return index < 0 ? node->value : node->values[static_cast<std::size_t>(index)];
+  const auto& d = onupdate ? *default_column->options.onupdate : default_column->options.default_;
+  return d.evaluate();
+}
+
+}  // namespace detail
+
+Statement::BoundSlot::~BoundSlot() {
+  for (BoundHolder* h = head.load(std::memory_order_relaxed); h;) {
+    delete std::exchange(h, h->replaced);
+  }
+}
+
+void Statement::reset_bound() noexcept {
+  bound_.~BoundSlot();
+  new (&bound_) BoundSlot();
+}
+
+void Statement::set_options(const ExecutionOptions& options) {
+  if (options.contains("isolation_level")) {
+    throw exc::ArgumentError(
+        "'isolation_level' execution option may only be specified on "
+        "Connection.execution_options(), or per-engine using the isolation_level argument to "
+        "create_engine().");
+  }
+  if (options.contains("compiled_cache")) {
+    throw exc::ArgumentError(
+        "'compiled_cache' execution option may only be specified on "
+        "Connection.execution_options(), not per statement.");
+  }
+  options_.merge(options);
+}
+
+void Statement::install(Params params) const {
+  auto* fresh = new BoundHolder{std::move(params)};
+  BoundHolder* current = bound_.head.load(std::memory_order_acquire);
+  do {
+    fresh->replaced = current;
+  } while (!bound_.head.compare_exchange_weak(current, fresh, std::memory_order_acq_rel));
+}
+
+const Params* Statement::bound_values() const noexcept {
+  const BoundHolder* h = bound_.head.load(std::memory_order_acquire);
+  return h && !h->params.empty() ? &h->params : nullptr;
+}
+
+std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const Params* parameters,
+                                                   const ExecutionOptions* options) const {
+  ExecutionOptions merged = options_;
+  if (options) merged.merge(*options);
+  detail::SqlCompiler c(dialect, parameters, &merged);
+  auto out = std::make_unique<Compiled>();
+  c.compiled = out.get();
+  out->named_paramstyle = c.style == Paramstyle::named || c.style == Paramstyle::pyformat;
+  render(c);
+  out->sql = std::move(c.out);
+  out->sql_hash = std::hash<std::string_view>{}(out->sql);
+  if (c.style == Paramstyle::numeric || c.style == Paramstyle::numeric_dollar) {
+    out->positional_names = out->bind_names;
+  }
+
+  detail::KeyWalk w(parameters, true);
+  walk(w);
+  out->literal_names.reserve(w.slots.size());
+  for (const auto& slot : w.slots) {
+    std::string name;
+    if (slot.node) {
+      if (auto it = c.node_bind_names.find(slot.node); it != c.node_bind_names.end()) {
+        name = slot.index < 0 ? it->second : fmt::format("{}_{}", it->second, slot.index + 1);
+      }
+    } else if (auto it = c.default_bind_names.find(slot.default_column);
+               it != c.default_bind_names.end()) {
+      name = it->second;
+    }
+    out->literal_names.push_back(std::move(name));
+  }
+  out->anchor =
+      std::make_shared<const std::vector<std::shared_ptr<const FromData>>>(std::move(w.tables));
+  return out;
+}
+
+CompileResult Statement::compile(const CompileRequest& request) const {
+  const Value* translate = find_translate_map(request.options, options_);
+  detail::KeyWalk w(request.parameters, false);
+  w.key.reserve(160);
+  w.text(request.dialect.name());
+  w.number(static_cast<int>(request.dialect.paramstyle()));
+  w.tag(request.executemany ? 'M' : 'S');
+  if (translate && translate->kind() == Value::Kind::text) w.text(translate->as<std::string>());
+  walk(w);
+
+  CompileResult result;
+  std::shared_ptr<const Compiled> compiled;
+  if (!request.cache || !w.cacheable) {
+    const auto start = std::chrono::steady_clock::now();
+    compiled = compile_fresh(&request.dialect, request.parameters, request.options);
+    result.compile_time = std::chrono::steady_clock::now() - start;
+    result.outcome = w.cacheable ? CacheOutcome::disabled : CacheOutcome::no_key;
+  } else {
+    auto found = request.cache->get_or_create(w.key, [&] {
+      return compile_fresh(&request.dialect, request.parameters, request.options);
+    });
+    compiled = std::move(found.compiled);
+    result.outcome = found.created ? CacheOutcome::generated : CacheOutcome::cached;
+    result.compile_time = found.compile_time;
+  }
+
+  Params bound = compiled->fixed_values;
+  const auto& names = compiled->literal_names;
+  for (std::size_t i = 0; i < w.slots.size() && i < names.size(); ++i) {
+    if (!names[i].empty()) bound.set(names[i], w.slots[i].value());
+  }
+  const BoundHolder* h = bound_.head.load(std::memory_order_acquire);
+  if (has_callable_defaults() || !h || !(h->params == bound)) install(std::move(bound));
+
+  result.compiled = compiled.get();
+  result.owner = std::move(compiled);
+  return result;
+}
+
+std::string Statement::str() const {
+  return compile_fresh(nullptr)->sql;
+}
+
+std::string Statement::compile_sql(const Dialect& dialect, const Params* parameters) const {
+  return compile_fresh(&dialect, parameters)->sql;
+}
+
+std::string Statement::cache_key() const {
+  detail::KeyWalk w(nullptr, false);
+  walk(w);
+  return w.cacheable ? w.key : std::string();
+}
+
+}  // namespace athanor::sql

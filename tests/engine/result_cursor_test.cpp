@@ -1,0 +1,157 @@
+// CursorResult details (SPEC §14.1): rowcount for UPDATE/DELETE/executemany and DML with
+// RETURNING, returns_rows, the inserted_primary_key seam; and rows that cost nothing — iterating
+// and reading typed values allocates nothing per row, a row kept past its batch owns its values.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "alloc_counter.hpp"
+#include "engine/backend_fixture.hpp"
+
+namespace athanor::testing {
+namespace {
+
+class ResultCursor : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    create_table("t", "id INTEGER PRIMARY KEY, name VARCHAR(40), score REAL");
+    run_committed(
+        "INSERT INTO t (id, name, score) VALUES (1, 'a', 1.0), (2, 'b', 2.0), (3, 'c', 3.0), "
+        "(4, 'd', 4.0)");
+    conn_.emplace(engine().connect());
+  }
+  void TearDown() override {
+    conn_.reset();
+    BackendTest::TearDown();
+  }
+  sa::Connection& conn() { return *conn_; }
+
+ private:
+  std::optional<sa::Connection> conn_;
+};
+
+TEST_P(ResultCursor, RowcountOfUpdateAndDelete) {
+  auto update = conn().execute(sa::text("UPDATE t SET score = score + 1 WHERE id > 1"));
+  EXPECT_TRUE(update.supports_sane_rowcount());
+  EXPECT_EQ(update.rowcount(), 3);
+  EXPECT_FALSE(update.returns_rows());
+  EXPECT_FALSE(update.closed());
+  auto none = conn().execute(sa::text("UPDATE t SET score = 0 WHERE id > 100"));
+  EXPECT_EQ(none.rowcount(), 0);
+  auto del = conn().execute(sa::text("DELETE FROM t WHERE id = :id"), {{"id", 4}});
+  EXPECT_EQ(del.rowcount(), 1);
+  EXPECT_EQ(conn().exec_driver_sql("DELETE FROM t WHERE id > 2").rowcount(), 1);
+}
+
+TEST_P(ResultCursor, RowcountOfExecutemanyIsTheSum) {
+  auto result = conn().execute(sa::text("UPDATE t SET score = 0 WHERE id <= :id"),
+                               std::vector<sa::Params>{{{"id", 1}}, {{"id", 2}}, {{"id", 3}}});
+  EXPECT_TRUE(result.supports_sane_multi_rowcount());
+  EXPECT_EQ(result.rowcount(), 1 + 2 + 3);
+  EXPECT_FALSE(result.returns_rows());
+}
+
+TEST_P(ResultCursor, RowcountOfSelectIsMinusOne) {
+  auto result = conn().execute(sa::text("SELECT id FROM t"));
+  EXPECT_TRUE(result.returns_rows());
+  result.all();
+  EXPECT_EQ(result.rowcount(), -1);
+}
+
+TEST_P(ResultCursor, DmlWithoutReturningRaisesOnEveryFetch) {
+  auto result = conn().execute(sa::text("DELETE FROM t WHERE id = 1"));
+  const std::string no_rows =
+      "This result object does not return rows. It has been closed automatically.";
+  EXPECT_EQ(message_of<sa::exc::ResourceClosedError>([&] { result.fetchone(); }), no_rows);
+  EXPECT_EQ(message_of<sa::exc::ResourceClosedError>([&] { result.keys(); }), no_rows);
+  EXPECT_EQ(message_of<sa::exc::ResourceClosedError>([&] { result.partitions(2).begin(); }),
+            no_rows);
+  EXPECT_EQ(message_of<sa::exc::ResourceClosedError>([&] { result.yield_per(5).all(); }), no_rows);
+  EXPECT_FALSE(result.closed());
+}
+
+TEST_P(ResultCursor, DmlWithReturningCountsItsRowsOnceRead) {
+  if (!is_sqlite()) GTEST_SKIP() << "RETURNING syntax checked on SQLite only";
+  auto result =
+      conn().exec_driver_sql("UPDATE t SET score = -score WHERE id < 3 RETURNING id, score");
+  EXPECT_TRUE(result.returns_rows());
+  EXPECT_EQ(result.scalars().all<std::int64_t>().size(), 2u);
+  EXPECT_EQ(result.rowcount(), 2);
+}
+
+TEST_P(ResultCursor, InsertedPrimaryKeySeamForTheExpressionLanguage) {
+  auto result = conn().execute(sa::text("INSERT INTO t (id, name) VALUES (10, 'x')"));
+  EXPECT_FALSE(result.is_insert());  // text() is not an insert() construct
+  EXPECT_EQ(message_of<sa::exc::InvalidRequestError>([&] { result.inserted_primary_key(); }),
+            "Statement is not a compiled expression construct.");
+  sa::CursorResult::InsertInfo info;
+  info.compiled = true;
+  result.set_insert_info(info);
+  EXPECT_EQ(message_of<sa::exc::InvalidRequestError>([&] { result.inserted_primary_key(); }),
+            "Statement is not an insert() expression construct.");
+  auto meta = std::make_shared<const sa::ResultMetadata>(std::vector<std::string>{"id"});
+  info.is_insert = true;
+  info.inserted_primary_key = sa::Row(meta, {10});
+  result.set_insert_info(info);
+  EXPECT_TRUE(result.is_insert());
+  EXPECT_EQ(result.inserted_primary_key().repr(), "(10,)");
+  EXPECT_EQ(result.inserted_primary_key().mapping()["id"].as<std::int64_t>(), 10);
+}
+
+// ---- rows that cost nothing
+// ----------------------------------------------------------------------
+
+TEST_P(ResultCursor, IteratingTypedValuesAllocatesNothingPerRow) {
+  run_committed(
+      "WITH RECURSIVE g(n) AS (SELECT 1000 UNION ALL SELECT n + 1 FROM g WHERE n < 3999) "
+      "INSERT INTO t (id, name, score) "
+      "SELECT n, 'a name long enough to live on the heap ' || n, n * 0.25 FROM g");
+  for (const bool batched : {false, true}) {
+    SCOPED_TRACE(batched ? "yield_per(100)" : "plain");
+    auto result = conn().execute(sa::text("SELECT id, name, score FROM t ORDER BY id"));
+    if (batched) result.yield_per(100);
+    auto it = result.begin();
+    // The first rows size the buffer and its strings; after them nothing may allocate.
+    for (int i = 0; i < 200; ++i) ++it;
+    std::int64_t ids = 0;
+    std::size_t chars = 0;
+    double scores = 0;
+    long rows = 0;
+    const long before = g_allocations.load();
+    for (; it != result.end(); ++it) {
+      ids += it->get<std::int64_t>(0);
+      chars += it->get<std::string_view>(1).size();
+      scores += it->get<double>(2);
+      ++rows;
+    }
+    const long allocations = g_allocations.load() - before;
+    EXPECT_EQ(rows, 3004 - 200);
+    EXPECT_GT(ids + static_cast<std::int64_t>(chars) + static_cast<std::int64_t>(scores), 0);
+    // The end of the rows gives the buffer back to the connection (one slot at most).
+    EXPECT_LE(allocations, 1);
+  }
+}
+
+TEST_P(ResultCursor, ARowKeptPastItsBatchOwnsItsValues) {
+  auto result = conn().execute(sa::text("SELECT id, name FROM t ORDER BY id"));
+  std::vector<sa::Row> kept;
+  for (const sa::Row& row : result) kept.push_back(row);  // copies: owning rows
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_EQ(kept[0].repr(), "(1, 'a')");
+  EXPECT_EQ(kept[3].get<std::string>("name"), "d");
+  EXPECT_EQ(kept[3].fields(), (std::vector<std::string>{"id", "name"}));
+  const sa::Row moved = std::move(kept[1]);
+  EXPECT_EQ(moved.repr(), "(2, 'b')");
+}
+
+TEST_P(ResultCursor, RowsShareTheirResultsKeys) {
+  auto rows = conn().execute(sa::text("SELECT id, name FROM t")).all();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(&rows[0].metadata(), &rows[3].metadata());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResultCursor, ::testing::ValuesIn(all_backends()), backend_name);
+
+}  // namespace
+}  // namespace athanor::testing

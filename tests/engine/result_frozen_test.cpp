@@ -1,0 +1,135 @@
+// FrozenResult (freeze()) and MergedResult (merge()) — SPEC §12.5, seed 003's FrozenResult and
+// MergedResult: both give ordinary Results with every method and modifier.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/backend_fixture.hpp"
+
+namespace athanor::testing {
+namespace {
+
+using Ints = std::vector<std::int64_t>;
+
+Ints xs(const std::vector<sa::Row>& rows) {
+  Ints out;
+  for (const sa::Row& r : rows) out.push_back(r.get<std::int64_t>(0));
+  return out;
+}
+
+class ResultFrozen : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    create_table("t", "x INTEGER, y VARCHAR(10)");
+    run_committed("INSERT INTO t (x, y) VALUES (1, 'a'), (2, 'b'), (2, 'b'), (3, 'c')");
+    conn_.emplace(engine().connect());
+  }
+  void TearDown() override {
+    conn_.reset();
+    BackendTest::TearDown();
+  }
+  sa::CursorResult select(const std::string& where = "1 = 1") {
+    return conn_->execute(sa::text("SELECT x, y FROM t WHERE " + where + " ORDER BY x"));
+  }
+
+  std::optional<sa::Connection> conn_;
+};
+
+TEST_P(ResultFrozen, FreezeConsumesAndEachCallIsAFreshResult) {
+  // Seed 003: frozen = result.freeze(); unfrozen_result_one = frozen(); ...
+  auto result = select();
+  sa::FrozenResult frozen = result.freeze();
+  EXPECT_TRUE(result.all().empty());  // consumed
+  EXPECT_FALSE(result.closed());
+  Ints seen;
+  for (const sa::Row& row : frozen()) seen.push_back(row.get<std::int64_t>(0));
+  EXPECT_EQ(seen, (Ints{1, 2, 2, 3}));
+  EXPECT_EQ(xs(frozen().all()), (Ints{1, 2, 2, 3}));
+  EXPECT_EQ(frozen().keys(), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(frozen.keys(), (std::vector<std::string>{"x", "y"}));
+}
+
+TEST_P(ResultFrozen, FrozenResultsSupportEveryMethod) {
+  sa::FrozenResult frozen = select().freeze();
+  EXPECT_EQ(frozen().first()->repr(), "(1, 'a')");
+  EXPECT_EQ(frozen().scalars(1).all<std::string>(), (std::vector<std::string>{"a", "b", "b", "c"}));
+  EXPECT_EQ(frozen().mappings().fetchone()->repr(), "{'x': 1, 'y': 'a'}");
+  EXPECT_THROW(frozen().one(), sa::exc::MultipleResultsFound);
+  auto r = frozen();
+  EXPECT_EQ(xs(r.fetchmany()), (Ints{1, 2, 2, 3}));  // in memory: all remaining by default
+  auto s = frozen();
+  EXPECT_EQ(s.columns("y").unique().all().size(), 3u);
+  auto closing = frozen();
+  closing.close();
+  EXPECT_TRUE(closing.closed());
+  EXPECT_THROW(closing.fetchone(), sa::exc::ResourceClosedError);
+  EXPECT_EQ(xs(frozen().all()), (Ints{1, 2, 2, 3}));  // others unaffected
+}
+
+TEST_P(ResultFrozen, FreezeKeepsColumnsAndUniqueButStartsEachResultAfresh) {
+  auto result = select();
+  result.columns("y").unique();
+  EXPECT_EQ(result.fetchone()->repr(), "('a',)");
+  sa::FrozenResult frozen = result.freeze();  // the rows not read yet
+  EXPECT_EQ(repr(frozen().all()), "[('b',), ('c',)]");
+  EXPECT_EQ(repr(frozen().all()), "[('b',), ('c',)]");
+}
+
+TEST_P(ResultFrozen, FrozenPartitions) {
+  sa::FrozenResult frozen = select().freeze();
+  std::vector<Ints> parts;
+  for (const auto& part : frozen().partitions(3)) parts.push_back(xs(part));
+  EXPECT_EQ(parts, (std::vector<Ints>{{1, 2, 2}, {3}}));
+}
+
+TEST_P(ResultFrozen, MergeChainsTheRowsOfEachInTurn) {
+  auto a = select("x = 1");
+  auto b = select("x = 2");
+  auto c = select("x = 3");
+  sa::MergedResult merged = a.merge(b, c);
+  EXPECT_EQ(merged.keys(), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(xs(merged.all()), (Ints{1, 2, 2, 3}));
+  EXPECT_TRUE(b.all().empty());
+}
+
+TEST_P(ResultFrozen, MergeUsesTheFirstResultsFiltersAndModifiers) {
+  auto a = select("x < 3");
+  auto b = select("x > 1");
+  a.columns("y").unique();
+  auto merged = a.merge(b);
+  EXPECT_EQ(repr(merged.all()), "[('a',), ('b',), ('c',)]");
+  auto c = select();
+  auto d = select();
+  EXPECT_EQ(c.merge(d).scalars().all<std::int64_t>(), (Ints{1, 2, 2, 3, 1, 2, 2, 3}));
+}
+
+TEST_P(ResultFrozen, MergeChecksTheKeys) {
+  auto a = select();
+  auto b = conn_->execute(sa::text("SELECT y, x FROM t"));
+  EXPECT_EQ(message_of<sa::exc::InvalidRequestError>([&] { a.merge(b); }),
+            "Can't merge results with different keys: [x, y] and [y, x]");
+}
+
+TEST_P(ResultFrozen, ClosingAMergedResultClosesThemAll) {
+  auto a = select();
+  auto b = select();
+  auto merged = a.merge(b);
+  EXPECT_EQ(merged.fetchone()->get<std::int64_t>(0), 1);
+  merged.close();
+  EXPECT_TRUE(merged.closed());
+  EXPECT_TRUE(a.closed());
+  EXPECT_TRUE(b.closed());
+}
+
+TEST_P(ResultFrozen, MergeOfFrozenResults) {
+  sa::FrozenResult frozen = select("x = 3").freeze();
+  auto one = frozen();
+  auto two = frozen();
+  EXPECT_EQ(xs(one.merge(two).all()), (Ints{3, 3}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResultFrozen, ::testing::ValuesIn(all_backends()), backend_name);
+
+}  // namespace
+}  // namespace athanor::testing
