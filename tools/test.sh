@@ -39,7 +39,7 @@ run_gtest() {
 configure_build() {
   local dir=$1
   shift
-  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake -S "$root" -B "$dir" -G Ninja -DATHANOR_BUILD_TESTS=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
 }
 

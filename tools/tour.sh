@@ -4,6 +4,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/tools/install-deps.sh" build
-cmake -S "$root" -B "$root/build/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S "$root" -B "$root/build/tour" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DATHANOR_BUILD_TESTS=OFF >/dev/null
-cmake --build "$root/build/release" --target tour
+cmake --build "$root/build/tour" --target tour
