@@ -79,21 +79,6 @@ void Statement::reset_bound() noexcept {
   new (&bound_) BoundSlot();
 }
 
-void Statement::set_options(const ExecutionOptions& options) {
-  if (options.contains("isolation_level")) {
-    throw exc::ArgumentError(
-        "'isolation_level' execution option may only be specified on "
-        "Connection.execution_options(), or per-engine using the isolation_level argument to "
-        "create_engine().");
-  }
-  if (options.contains("compiled_cache")) {
-    throw exc::ArgumentError(
-        "'compiled_cache' execution option may only be specified on "
-        "Connection.execution_options(), not per statement.");
-  }
-  options_.merge(options);
-}
-
 void Statement::install(Params params) const {
   auto* fresh = new BoundHolder{std::move(params)};
   BoundHolder* current = bound_.head.load(std::memory_order_acquire);

@@ -24,6 +24,21 @@ void Compiled::cache_metadata(std::shared_ptr<const ResultMetadata> metadata) co
   } while (!metadata_.compare_exchange_weak(current, fresh, std::memory_order_acq_rel));
 }
 
+void Executable::set_options(const ExecutionOptions& options) {
+  if (options.contains("isolation_level")) {
+    throw exc::ArgumentError(
+        "'isolation_level' execution option may only be specified on "
+        "Connection.execution_options(), or per-engine using the isolation_level argument to "
+        "create_engine().");
+  }
+  if (options.contains("compiled_cache")) {
+    throw exc::ArgumentError(
+        "'compiled_cache' execution option may only be specified on "
+        "Connection.execution_options(), not per statement.");
+  }
+  options_.merge(options);
+}
+
 Compiled::~Compiled() {
   for (MetadataHolder* h = metadata_.load(std::memory_order_relaxed); h;) {
     delete std::exchange(h, h->replaced);
@@ -155,19 +170,8 @@ TextClause TextClause::bindparams(const Params& values) const {
 }
 
 TextClause TextClause::execution_options(const ExecutionOptions& options) const {
-  if (options.contains("isolation_level")) {
-    throw exc::ArgumentError(
-        "'isolation_level' execution option may only be specified on "
-        "Connection.execution_options(), or per-engine using the isolation_level argument to "
-        "create_engine().");
-  }
-  if (options.contains("compiled_cache")) {
-    throw exc::ArgumentError(
-        "'compiled_cache' execution option may only be specified on "
-        "Connection.execution_options(), not per statement.");
-  }
   TextClause copy = *this;
-  copy.options_.merge(options);
+  copy.set_options(options);
   return copy;
 }
 

@@ -128,6 +128,10 @@ class Executable {
   const ExecutionOptions& get_execution_options() const noexcept { return options_; }
 
  protected:
+  // Adds statement-level options; isolation_level and compiled_cache are refused here, as
+  // SQLAlchemy refuses them per statement.
+  void set_options(const ExecutionOptions& options);
+
   ExecutionOptions options_;
 };
 

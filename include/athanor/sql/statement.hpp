@@ -63,7 +63,6 @@ class Statement : public Executable {
   // Statements with a C++ callable default compute fresh values per execution.
   virtual bool has_callable_defaults() const { return false; }
   void reset_bound() noexcept;
-  void set_options(const ExecutionOptions& options);
 
  private:
   // Values bound for the last compile, kept until the statement goes (a thread may still read
