@@ -9,6 +9,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 "$root/tools/install-deps.sh" test
 
+# A throwaway PostgreSQL server: the backend suites run once more against it.
+pgdir=$(mktemp -d /tmp/athanor-pg.XXXXXX)
+work=$(mktemp -d)
+trap '"$root/tools/pg-server.sh" stop "$pgdir"; rm -rf "$work"' EXIT
+ATHANOR_TEST_POSTGRESQL_URL=$("$root/tools/pg-server.sh" start "$pgdir")
+export ATHANOR_TEST_POSTGRESQL_URL
+echo "PostgreSQL test server: ${ATHANOR_TEST_POSTGRESQL_URL/:tiger@/:***@}"
+
 passed=0
 # Runs ctest in a build directory and adds its test count to the total.
 run_ctest() {
@@ -61,8 +69,6 @@ run_gtest "$root/build/tsan/tests/athanor_tests" \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
 echo "== installed package, used with find_package(athanor)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 cmake --install "$root/build/release" --prefix "$work/prefix" >/dev/null
 cmake -S "$root/tests/consumer" -B "$work/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
   >/dev/null
