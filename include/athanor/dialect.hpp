@@ -22,6 +22,10 @@
 
 namespace athanor {
 
+namespace sql::detail {
+class DialectRules;  // the SQL compiler's per-backend rules (src/sql/compiler.hpp)
+}
+
 enum class Paramstyle { qmark, numeric, named, format, pyformat, numeric_dollar };
 
 enum class PoolClass { default_, queue, singleton_thread, static_, null, assertion };
@@ -84,6 +88,11 @@ class Dialect {
                              dbapi::Cursor* /*cursor*/) const {
     return false;
   }
+
+  // --- SQL compilation --------------------------------------------------------------------------
+  // The expression compiler's rules for this backend (quoting, LIMIT/OFFSET, RETURNING, ...),
+  // defined in the backend's folder; null: SQLAlchemy's default dialect rules.
+  virtual const sql::detail::DialectRules* compiler_rules() const noexcept { return nullptr; }
 
   // --- capabilities ---------------------------------------------------------------------------
   virtual bool supports_sane_rowcount() const noexcept { return true; }

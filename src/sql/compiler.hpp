@@ -4,7 +4,8 @@
 // order; SqlCompiler renders a statement for one dialect, naming binds as SQLAlchemy does
 // ("id_1", "param_1", column names in INSERT/UPDATE) and recording, per literal of the walk, the
 // bind name it got. DialectRules is the per-dialect seam: quoting, booleans, types in DDL,
-// LIMIT/OFFSET; SQLite's lives in dialect_rules.cpp, PostgreSQL and MySQL add theirs there.
+// LIMIT/OFFSET; the defaults are in dialect_rules.cpp, each backend's in
+// src/dialects/<name>/compiler.cpp, reached through Dialect::compiler_rules().
 #pragma once
 
 #include <map>

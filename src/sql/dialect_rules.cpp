@@ -1,6 +1,8 @@
-// Per-dialect compiler rules: the default ("str()") dialect and SQLite.
+// The default compiler rules (SQLAlchemy's "str()" dialect); a backend overrides them in its
+// own folder (src/dialects/<name>/compiler.cpp) and hands them out via Dialect::compiler_rules().
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -106,114 +108,17 @@ constexpr std::string_view default_reserved[] = {"all",
                                                  "when",
                                                  "where"};
 
-// SQLite's own list (sqlite/base.py), which replaces the default one: "user" is not in it.
-constexpr std::string_view sqlite_reserved[] = {"add",          "after",
-                                                "all",          "alter",
-                                                "analyze",      "and",
-                                                "as",           "asc",
-                                                "attach",       "autoincrement",
-                                                "before",       "begin",
-                                                "between",      "by",
-                                                "cascade",      "case",
-                                                "cast",         "check",
-                                                "collate",      "column",
-                                                "commit",       "conflict",
-                                                "constraint",   "create",
-                                                "cross",        "current_date",
-                                                "current_time", "current_timestamp",
-                                                "database",     "default",
-                                                "deferrable",   "deferred",
-                                                "delete",       "desc",
-                                                "detach",       "distinct",
-                                                "drop",         "each",
-                                                "else",         "end",
-                                                "escape",       "except",
-                                                "exclusive",    "exists",
-                                                "explain",      "false",
-                                                "fail",         "for",
-                                                "foreign",      "from",
-                                                "full",         "glob",
-                                                "group",        "having",
-                                                "if",           "ignore",
-                                                "immediate",    "in",
-                                                "index",        "indexed",
-                                                "initially",    "inner",
-                                                "insert",       "instead",
-                                                "intersect",    "into",
-                                                "is",           "isnull",
-                                                "join",         "key",
-                                                "left",         "like",
-                                                "limit",        "match",
-                                                "natural",      "not",
-                                                "notnull",      "null",
-                                                "of",           "offset",
-                                                "on",           "or",
-                                                "order",        "outer",
-                                                "plan",         "pragma",
-                                                "primary",      "query",
-                                                "raise",        "references",
-                                                "reindex",      "rename",
-                                                "replace",      "restrict",
-                                                "right",        "rollback",
-                                                "row",          "select",
-                                                "set",          "table",
-                                                "temp",         "temporary",
-                                                "then",         "to",
-                                                "transaction",  "trigger",
-                                                "true",         "union",
-                                                "unique",       "update",
-                                                "using",        "vacuum",
-                                                "values",       "view",
-                                                "virtual",      "when",
-                                                "where"};
-
-template <std::size_t N>
-bool contains(const std::string_view (&words)[N], std::string_view w) {
-  for (auto r : words) {
-    if (r == w) return true;
-  }
-  return false;
-}
-
 // StrCompileDialect: what str(stmt) uses.
 class DefaultRules : public DialectRules {
  public:
   bool supports_native_boolean() const override { return true; }
 };
 
-class SqliteRules : public DialectRules {
- public:
-  bool is_reserved(std::string_view w) const override { return contains(sqlite_reserved, w); }
-  void limit_clause(SqlCompiler& c, const SelectData& s) const override {
-    // Always LIMIT ? OFFSET ?: the same SQL serves every page.
-    if (s.limit) {
-      c.out += "\n LIMIT ";
-      c.bind(*s.limit);
-    }
-    if (s.offset) {
-      if (!s.limit) {
-        c.out += "\n LIMIT ";
-        c.fixed_bind(Value(-1));
-      }
-      c.out += " OFFSET ";
-      c.bind(*s.offset);
-    } else {
-      c.out += " OFFSET ";
-      c.fixed_bind(Value(0));
-    }
-  }
-  std::string keyword_function(std::string_view name) const override {
-    return name == "now" ? "CURRENT_TIMESTAMP" : std::string();
-  }
-  bool returning_includes_table() const override { return false; }
-  bool truediv_adds_zero() const override { return true; }
-  std::string empty_set() const override { return "SELECT 1 FROM (SELECT 1) WHERE 1!=1"; }
-};
-
 }  // namespace
 
 bool DialectRules::is_reserved(std::string_view w) const {
-  return contains(default_reserved, w);
+  return std::find(std::begin(default_reserved), std::end(default_reserved), w) !=
+         std::end(default_reserved);
 }
 
 void DialectRules::limit_clause(SqlCompiler& c, const SelectData& s) const {
@@ -269,9 +174,8 @@ std::string DialectRules::type_ddl(const TypeEngine& t) const {
 
 const DialectRules& rules_for(const Dialect* dialect) {
   static const DefaultRules default_rules;
-  static const SqliteRules sqlite_rules;
-  if (dialect && dialect->name() == "sqlite") return sqlite_rules;
-  return default_rules;
+  const DialectRules* own = dialect ? dialect->compiler_rules() : nullptr;
+  return own ? *own : default_rules;
 }
 
 }  // namespace athanor::sql::detail

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "athanor/exc.hpp"
+#include "dialects/sqlite/compiler.hpp"
 #include "dialects/sqlite/driver.hpp"
 #include "dialects/sqlite/errors.hpp"
 
@@ -66,6 +67,9 @@ class SQLiteDialect final : public Dialect {
   std::string_view name() const noexcept override { return "sqlite"; }
   std::string_view driver() const noexcept override { return kDriverName; }
   Paramstyle paramstyle() const noexcept override { return Paramstyle::qmark; }
+  const sql::detail::DialectRules* compiler_rules() const noexcept override {
+    return &sqlite::compiler_rules();
+  }
 
   ConnectArgs create_connect_args(const URL& url) const override;
   dbapi::ConnectionPtr connect(const ConnectArgs& args) const override {

@@ -1,0 +1,12 @@
+// SQLite's rules for the SQL expression compiler (the sql/ layer's per-dialect seam).
+#pragma once
+
+namespace athanor::sql::detail {
+class DialectRules;
+}
+
+namespace athanor::dialects::sqlite {
+
+const sql::detail::DialectRules& compiler_rules();
+
+}  // namespace athanor::dialects::sqlite
