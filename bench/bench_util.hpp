@@ -34,9 +34,9 @@ inline void measure(std::vector<Contender>& contenders, int rounds, long ops_per
 }
 
 inline void print_table(const std::string& title, const std::vector<Contender>& contenders,
-                        double limit_ns) {
+                        double limit_ns, const char* ratio_header = "x raw C") {
   std::printf("\n%s\n", title.c_str());
-  std::printf("  %-40s %12s %10s\n", "contender", "ns/op", "x raw C");
+  std::printf("  %-40s %12s %10s\n", "contender", "ns/op", ratio_header);
   for (const auto& c : contenders) {
     std::printf("  %-40s %12.1f %9.2fx\n", c.name.c_str(), c.best_ns_per_op,
                 c.best_ns_per_op / limit_ns);

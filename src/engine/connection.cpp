@@ -2,6 +2,7 @@
 // is in execute.cpp, transactions in transaction.cpp.
 #include <fmt/format.h>
 
+#include <array>
 #include <cstdlib>
 #include <random>
 
@@ -12,8 +13,71 @@ namespace athanor {
 
 namespace detail {
 
-ConnectionState::ConnectionState(Engine engine_, PoolProxiedConnection proxy_)
-    : engine(std::move(engine_)),
+namespace {
+
+// Freed blocks of T, kept (a few) for reuse by the same thread. The blocks themselves are
+// trivially destructible thread_locals, so they stay usable while the thread's other thread_local
+// objects are destroyed; `Release`, armed with the first kept block, frees them at thread exit.
+template <typename T>
+struct SpareBlocks {
+  struct Blocks {
+    std::array<T*, 4> items;
+    std::size_t count;
+    bool armed;   // Release is registered for this thread
+    bool closed;  // the thread is exiting: free, don't keep
+  };
+  struct Release {
+    ~Release() {
+      blocks.closed = true;
+      while (blocks.count > 0) std::allocator<T>().deallocate(blocks.items[--blocks.count], 1);
+    }
+    void arm() noexcept { blocks.armed = true; }
+  };
+  static thread_local Blocks blocks;
+  static thread_local Release release;
+};
+template <typename T>
+thread_local typename SpareBlocks<T>::Blocks SpareBlocks<T>::blocks{};
+template <typename T>
+thread_local typename SpareBlocks<T>::Release SpareBlocks<T>::release;
+
+template <typename T>
+struct RecyclingAllocator {
+  using value_type = T;
+  RecyclingAllocator() noexcept = default;
+  template <typename U>
+  RecyclingAllocator(const RecyclingAllocator<U>&) noexcept {}
+
+  T* allocate(std::size_t n) {
+    auto& spare = SpareBlocks<T>::blocks;
+    if (n == 1 && spare.count > 0) return spare.items[--spare.count];
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    auto& spare = SpareBlocks<T>::blocks;
+    if (n == 1 && !spare.closed && spare.count < spare.items.size()) {
+      if (!spare.armed) SpareBlocks<T>::release.arm();
+      spare.items[spare.count++] = p;
+    } else {
+      std::allocator<T>().deallocate(p, n);
+    }
+  }
+  template <typename U>
+  bool operator==(const RecyclingAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<ConnectionState> ConnectionState::make(const Engine& engine,
+                                                       PoolProxiedConnection&& proxy) {
+  return std::allocate_shared<ConnectionState>(RecyclingAllocator<ConnectionState>(), engine,
+                                               std::move(proxy));
+}
+
+ConnectionState::ConnectionState(const Engine& engine_, PoolProxiedConnection&& proxy_)
+    : engine(engine_),
       core(*engine.core()),
       proxy(std::move(proxy_)),
       options(engine.layer().options()),
@@ -45,7 +109,7 @@ dbapi::Connection& ConnectionState::dbapi_connection() {
   if (!can_reconnect) throw exc::ResourceClosedError("This Connection is closed");
   if (root) throw_pending_rollback();
   try {
-    proxy = core.pool.load()->connect();
+    proxy = core.current_pool().connect();
   } catch (const dbapi::Error& e) {
     handle_dbapi_error(e, {}, {}, nullptr);
   }

@@ -130,7 +130,7 @@ Engine create_engine(const URL& url, EngineOptions options) {
                                              });
   }
   core->isolation_level = options.isolation_level;
-  core->pool.store(make_pool(options, url, core));
+  core->set_pool(make_pool(options, url, core));
   auto layer = std::make_shared<detail::EngineLayer>();
   layer->set_options(std::make_shared<const ExecutionOptions>(options.execution_options));
   return Engine(std::move(core), std::move(layer));
@@ -140,14 +140,14 @@ Engine::Engine(std::shared_ptr<detail::EngineCore> core, std::shared_ptr<detail:
     : core_(std::move(core)), layer_(std::move(layer)) {}
 
 Connection Engine::connect(std::source_location where) {
-  PoolProxiedConnection proxy;
-  try {
-    proxy = core_->pool.load()->connect(where);
-  } catch (const dbapi::Error& e) {
-    detail::throw_wrapped(e, {}, {}, core_->hide_parameters,
-                          core_->dialect->is_disconnect(e, nullptr, nullptr));
-  }
-  auto state = std::make_shared<detail::ConnectionState>(*this, std::move(proxy));
+  auto state = detail::ConnectionState::make(*this, [&] {
+    try {
+      return core_->current_pool().connect(where);
+    } catch (const dbapi::Error& e) {
+      detail::throw_wrapped(e, {}, {}, core_->hide_parameters,
+                            core_->dialect->is_disconnect(e, nullptr, nullptr));
+    }
+  }());
   Connection conn(state);
   if (!state->options->empty()) {
     // Engine-level options: the connection applies them (its isolation_level included) as its
@@ -161,22 +161,17 @@ Connection Engine::connect(std::source_location where) {
 }
 
 void Engine::dispose(bool close) {
-  std::shared_ptr<Pool> old = core_->pool.load();
-  if (close) {
-    old->dispose();
-  } else {
-    // A forked child must not close (or roll back) its parent's connections: the old pool is
-    // kept, untouched, for the life of the engine.
-    std::lock_guard lock(core_->retired_mutex);
-    core_->retired_pools.push_back(old);
-  }
-  core_->pool.store(old->recreate());
+  Pool& old = core_->current_pool();
+  // Without close (a forked child), the old pool keeps its connections untouched: closing them,
+  // or rolling them back, would act on the parent's.
+  if (close) old.retire();
+  core_->set_pool(old.recreate());
   if (layer_->has_listeners()) layer_->fire(event::engine_disposed, *this);
 }
 
 PoolProxiedConnection Engine::raw_connection(std::source_location where) {
   try {
-    return core_->pool.load()->connect(where);
+    return core_->current_pool().connect(where);
   } catch (const dbapi::Error& e) {
     detail::throw_wrapped(e, {}, {}, core_->hide_parameters, false);
   }
@@ -220,7 +215,7 @@ const URL& Engine::url() const noexcept {
   return core_->url;
 }
 Pool& Engine::pool() const {
-  return *core_->pool.load();
+  return core_->current_pool();
 }
 Dialect& Engine::dialect() const noexcept {
   return *core_->dialect;

@@ -24,10 +24,6 @@ class EngineCore {
  public:
   URL url;
   std::unique_ptr<Dialect> dialect;
-  std::atomic<std::shared_ptr<Pool>> pool;
-  // Pools replaced by dispose(close=false), kept so that their connections are not touched.
-  std::mutex retired_mutex;
-  std::vector<std::shared_ptr<Pool>> retired_pools;
   std::string logger;        // "athanor.engine.Engine" [+ ".<logging_name>"]
   std::atomic<int> echo{0};  // 0 off, 1 info, 2 debug
   bool hide_parameters = false;
@@ -41,6 +37,21 @@ class EngineCore {
   std::atomic<bool> initialized{false};
 
   void log(log::Level level, std::string_view message) const { log::emit(logger, level, message); }
+
+  // The pool in use, read on every connect without touching a reference count: the engine owns
+  // it and every pool dispose() replaced (a few hundred bytes each, their connections closed or
+  // handed back), since a connect() may still be running on one of them.
+  Pool& current_pool() const noexcept { return *pool_.load(std::memory_order_acquire); }
+  void set_pool(std::shared_ptr<Pool> next) {
+    std::lock_guard lock(pools_mutex_);
+    pool_.store(next.get(), std::memory_order_release);
+    pools_.push_back(std::move(next));
+  }
+
+ private:
+  std::atomic<Pool*> pool_{nullptr};
+  std::mutex pools_mutex_;
+  std::vector<std::shared_ptr<Pool>> pools_;
 };
 
 // Listeners of one kind, replaced as a whole when one is added or removed, so firing needs no lock.
@@ -110,7 +121,11 @@ struct TransactionState {
 
 class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
  public:
-  ConnectionState(Engine engine, PoolProxiedConnection proxy);
+  ConnectionState(const Engine& engine, PoolProxiedConnection&& proxy);
+  // A new state whose memory (with its shared_ptr control block) comes from blocks that earlier
+  // states of this thread freed: there is one per Engine::connect(), so this spares a malloc and
+  // a free on every connect/close.
+  static std::shared_ptr<ConnectionState> make(const Engine& engine, PoolProxiedConnection&& proxy);
 
   Engine engine;
   EngineCore& core;

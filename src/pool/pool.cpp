@@ -2,7 +2,11 @@
 // invalidation, logging and counters. The pool classes only keep the entries (impl.hpp).
 #include "athanor/pool/pool.hpp"
 
+#include <cxxabi.h>
 #include <fmt/format.h>
+
+#include <cstdlib>
+#include <typeinfo>
 
 #include "athanor/dialect.hpp"
 #include "athanor/exc.hpp"
@@ -11,12 +15,20 @@ namespace athanor {
 
 namespace {
 
+// SQLAlchemy's "<class name>:<message>" for an invalidation's reason: the class without its
+// namespace, as Python's __name__ has none.
 std::string describe(const std::exception_ptr& reason) {
-  if (!reason) return {};
   try {
     std::rethrow_exception(reason);
   } catch (const std::exception& e) {
-    return e.what();
+    int status = 0;
+    std::unique_ptr<char, void (*)(void*)> demangled(
+        abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status), std::free);
+    std::string_view name = status == 0 ? demangled.get() : typeid(e).name();
+    if (const auto colons = name.rfind("::"); colons != std::string_view::npos) {
+      name.remove_prefix(colons + 2);
+    }
+    return fmt::format("{}:{}", name, e.what());
   } catch (...) {
     return "unknown exception";
   }
@@ -55,6 +67,7 @@ PoolProxiedConnection Pool::connect(std::source_location where) {
   }
   bool fresh;
   try {
+    const auto serial = lock_shared_entry();
     fresh = prepare(*entry);
   } catch (...) {
     // SQLAlchemy's _checkin_failed: a connection that failed its connect listeners is
@@ -140,7 +153,9 @@ void Pool::checkout_events(PoolProxiedConnection& proxy, bool fresh) {
       }
       invalidate_entry(entry, reason, false);
       try {
-        connect_entry(entry);
+        // A shared entry may have been reconnected by another checkout meanwhile.
+        const auto serial = lock_shared_entry();
+        if (!entry.connection_) connect_entry(entry);
       } catch (...) {
         proxy.close();
         throw;
@@ -280,6 +295,21 @@ void Pool::checkin(ConnectionPoolEntry* entry, bool transaction_was_reset) noexc
     }
   }
   release(entry);
+  // Read after release(): a retire() running meanwhile either finds the entry back in the pool
+  // (and closes it), or is seen here.
+  if (retired_.load()) {
+    try {
+      dispose();
+    } catch (const std::exception& e) {
+      log(log::Level::error,
+          fmt::format("Exception closing a retired pool's connection: {}", e.what()));
+    }
+  }
+}
+
+void Pool::retire() {
+  retired_.store(true);
+  dispose();
 }
 
 void Pool::invalidate_entry(ConnectionPoolEntry& entry, std::exception_ptr reason,
@@ -298,11 +328,13 @@ void Pool::invalidate_entry(ConnectionPoolEntry& entry, std::exception_ptr reaso
     log(log::Level::error, fmt::format("Exception in invalidate listener: {}", e.what()));
   }
   if (soft) {
-    log(log::Level::info, fmt::format("Soft invalidate connection {}{}", fmt::ptr(conn), why));
+    log(log::Level::info, fmt::format("Soft Invalidate connection {}{}", fmt::ptr(conn), why));
     entry.soft_invalidated_at_ = std::chrono::steady_clock::now();
   } else {
     log(log::Level::info, fmt::format("Invalidate connection {}{}", fmt::ptr(conn), why));
-    close_connection(entry);
+    const auto serial = lock_shared_entry();
+    // Another holder of a shared entry may have replaced the connection meanwhile.
+    if (entry.connection_.get() == conn) close_connection(entry);
   }
 }
 

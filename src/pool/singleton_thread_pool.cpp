@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "athanor/pool/impl.hpp"
@@ -31,25 +32,64 @@ SingletonThreadPool::SingletonThreadPool(PoolOptions options)
 }
 
 SingletonThreadPool::~SingletonThreadPool() {
-  for (auto& [thread, entry] : by_thread_) discard_connection(*entry);
+  for (auto& [thread, slot] : by_thread_) discard_connection(*slot.entry);
 }
 
 ConnectionPoolEntry* SingletonThreadPool::acquire(const std::source_location&) {
-  std::lock_guard lock(mutex_);
-  auto& slot = by_thread_[std::this_thread::get_id()];
-  if (!slot) {
-    slot = std::make_unique<ConnectionPoolEntry>();
-    thread_exit_hook.pools.push_back(weak_from_this());
+  std::vector<std::unique_ptr<ConnectionPoolEntry>> closing;
+  ConnectionPoolEntry* entry;
+  {
+    std::lock_guard lock(mutex_);
+    auto [mine, created] = by_thread_.try_emplace(std::this_thread::get_id());
+    if (created) {
+      closing = take_idle(static_cast<std::size_t>(std::max(options_.pool_size, 0)));
+      mine->second.entry = std::make_unique<ConnectionPoolEntry>();
+      auto& pools = thread_exit_hook.pools;
+      std::erase_if(pools, [](const std::weak_ptr<Pool>& pool) { return pool.expired(); });
+      const auto self = weak_from_this();
+      if (std::none_of(pools.begin(), pools.end(), [&](const std::weak_ptr<Pool>& pool) {
+            return !pool.owner_before(self) && !self.owner_before(pool);
+          })) {
+        pools.push_back(self);
+      }
+    }
+    mine->second.idle = false;
+    entry = mine->second.entry.get();
+    count_checkout(*entry);
   }
-  count_checkout(*slot);
-  return slot.get();
+  // Outside the lock: the close listeners may look at the pool.
+  for (auto& other : closing) close_connection(*other);
+  return entry;
 }
 
-void SingletonThreadPool::release(ConnectionPoolEntry*) noexcept {}
+std::vector<std::unique_ptr<ConnectionPoolEntry>> SingletonThreadPool::take_idle(
+    std::size_t limit) {
+  std::vector<std::unique_ptr<ConnectionPoolEntry>> taken;
+  for (auto it = by_thread_.begin(); it != by_thread_.end() && by_thread_.size() > limit;) {
+    if (it->second.idle) {
+      taken.push_back(std::move(it->second.entry));
+      it = by_thread_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return taken;
+}
+
+void SingletonThreadPool::release(ConnectionPoolEntry* entry) noexcept {
+  std::lock_guard lock(mutex_);
+  // Normally the calling thread's own entry; a Connection moved to another thread is found too.
+  auto it = by_thread_.find(std::this_thread::get_id());
+  if (it == by_thread_.end() || it->second.entry.get() != entry) {
+    it = std::find_if(by_thread_.begin(), by_thread_.end(),
+                      [&](const auto& item) { return item.second.entry.get() == entry; });
+  }
+  if (it != by_thread_.end()) it->second.idle = true;
+}
 
 void SingletonThreadPool::forget(ConnectionPoolEntry* entry) noexcept {
   std::lock_guard lock(mutex_);
-  std::erase_if(by_thread_, [&](const auto& item) { return item.second.get() == entry; });
+  std::erase_if(by_thread_, [&](const auto& item) { return item.second.entry.get() == entry; });
 }
 
 void SingletonThreadPool::dispose_current_thread() noexcept {
@@ -58,7 +98,7 @@ void SingletonThreadPool::dispose_current_thread() noexcept {
     std::lock_guard lock(mutex_);
     auto it = by_thread_.find(std::this_thread::get_id());
     if (it == by_thread_.end()) return;
-    entry = std::move(it->second);
+    entry = std::move(it->second.entry);
     by_thread_.erase(it);
   }
   // At thread exit: quietly, as the listeners may belong to objects of that thread.
@@ -66,15 +106,14 @@ void SingletonThreadPool::dispose_current_thread() noexcept {
 }
 
 void SingletonThreadPool::dispose() {
-  std::lock_guard lock(mutex_);
-  // Connections checked out right now stay with their threads; the rest are closed. Another
-  // thread's idle entry is safe to close here: it is not in use, and taking it again needs this
-  // lock.
-  std::erase_if(by_thread_, [this](auto& item) {
-    if (item.second->in_use()) return false;
-    close_connection(*item.second);
-    return true;
-  });
+  std::vector<std::unique_ptr<ConnectionPoolEntry>> closing;
+  {
+    std::lock_guard lock(mutex_);
+    // Connections checked out right now stay with their threads; the idle ones are closed (to
+    // take one again, its thread needs this lock and finds it gone).
+    closing = take_idle(0);
+  }
+  for (auto& entry : closing) close_connection(*entry);
 }
 
 std::shared_ptr<Pool> SingletonThreadPool::recreate() const {
@@ -87,8 +126,8 @@ std::shared_ptr<Pool> SingletonThreadPool::recreate() const {
 int SingletonThreadPool::checkedin() const {
   std::lock_guard lock(mutex_);
   int n = 0;
-  for (const auto& [thread, entry] : by_thread_) {
-    n += !entry->in_use() && entry->dbapi_connection() != nullptr;
+  for (const auto& [thread, slot] : by_thread_) {
+    n += slot.idle && slot.entry->dbapi_connection() != nullptr;
   }
   return n;
 }
@@ -96,7 +135,7 @@ int SingletonThreadPool::checkedin() const {
 int SingletonThreadPool::checkedout() const {
   std::lock_guard lock(mutex_);
   int n = 0;
-  for (const auto& [thread, entry] : by_thread_) n += entry->in_use();
+  for (const auto& [thread, slot] : by_thread_) n += !slot.idle;
   return n;
 }
 

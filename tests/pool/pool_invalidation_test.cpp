@@ -193,3 +193,27 @@ TEST(PoolLeakDetection, OffByDefault) {
   auto engine = sa::create_engine(db.url());
   EXPECT_EQ(engine.pool().options().leak_detection_threshold.count(), 0);
 }
+
+// SQLAlchemy's lines: the reason as "<exception class>:<message>", "Soft " before a soft one.
+TEST(PoolInvalidation, LogLinesNameTheReasonsClass) {
+  TempDb db;
+  LogCapture logs;
+  auto engine = sa::create_engine(db.url(), {.echo_pool = true});
+  {
+    auto conn = engine.raw_connection();
+    conn.invalidate(std::make_exception_ptr(sa::exc::DisconnectionError("server went away")),
+                    /*soft=*/true);
+    conn.invalidate(std::make_exception_ptr(std::runtime_error("broken")));
+  }
+  std::vector<std::string> lines;
+  for (const auto& line : logs.messages("athanor.pool.impl.QueuePool")) {
+    if (line.find("nvalidate connection") != std::string::npos) {
+      lines.push_back(line.substr(line.find(" (")));
+      EXPECT_TRUE(line.starts_with("Soft Invalidate connection 0x") ||
+                  line.starts_with("Invalidate connection 0x"))
+          << line;
+    }
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{" (reason: DisconnectionError:server went away)",
+                                             " (reason: runtime_error:broken)"}));
+}

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "athanor/pool/pool.hpp"
 
@@ -44,7 +45,10 @@ class QueuePool : public Pool {
 };
 
 // One connection per thread: a thread that checks out again while it holds its connection gets
-// the same one, and only the last close returns it.
+// the same one, and only the last close returns it. A thread's first checkout when pool_size
+// threads already have one closes idle connections of other threads until there is room, as
+// SQLAlchemy does — but never one checked out (SQLAlchemy's closes any): a busy pool grows
+// beyond pool_size instead.
 class SingletonThreadPool : public Pool {
  public:
   explicit SingletonThreadPool(PoolOptions options);
@@ -65,15 +69,26 @@ class SingletonThreadPool : public Pool {
   void forget(ConnectionPoolEntry* entry) noexcept override;
 
  private:
+  struct Slot {
+    std::unique_ptr<ConnectionPoolEntry> entry;
+    // Back in the pool: reset and returned by release(), so another thread may close it.
+    bool idle = false;
+  };
+  // Under mutex_: removes idle entries (those of other threads: the caller's is not idle) until
+  // at most `limit` remain, for closing outside the lock.
+  std::vector<std::unique_ptr<ConnectionPoolEntry>> take_idle(std::size_t limit);
+
   mutable std::mutex mutex_;
-  std::unordered_map<std::thread::id, std::unique_ptr<ConnectionPoolEntry>> by_thread_;
+  std::unordered_map<std::thread::id, Slot> by_thread_;
 };
 
 // One connection, made on first use and shared by every checkout, without limit; replaced when
 // invalidated. For tests and for memory databases shared across threads.
 class StaticPool : public Pool {
  public:
-  explicit StaticPool(PoolOptions options) : Pool(std::move(options), "StaticPool") {}
+  explicit StaticPool(PoolOptions options) : Pool(std::move(options), "StaticPool") {
+    shared_entry_ = true;
+  }
   ~StaticPool() override;
 
   void dispose() override;

@@ -24,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <source_location>
 #include <string>
@@ -175,6 +176,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   PoolProxiedConnection connect(std::source_location where = std::source_location::current());
   // Closes the connections resting in the pool; checked-out ones are unaffected.
   virtual void dispose() = 0;
+  // dispose(), and from now on every connection coming back is closed rather than kept:
+  // Engine::dispose() replaced this pool, so nothing will take them from it again.
+  void retire();
   // A new, empty pool of the same class, options and listeners.
   virtual std::shared_ptr<Pool> recreate() const = 0;
   virtual std::string status() const = 0;
@@ -218,6 +222,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   void count_wait(std::chrono::steady_clock::duration d) noexcept;
   // SingletonThreadPool: a checkout by the thread that already holds the entry shares it.
   bool reentrant_ = false;
+  // StaticPool: every checkout shares one entry, so its (re)connect and its hard invalidation
+  // are serialised: threads checking out at once after an invalidation reconnect it once.
+  bool shared_entry_ = false;
 
   PoolOptions options_;
   event::PoolListeners listeners_;
@@ -232,6 +239,10 @@ class Pool : public std::enable_shared_from_this<Pool> {
              bool transaction_was_reset) noexcept;
   void invalidate_entry(ConnectionPoolEntry& entry, std::exception_ptr reason, bool soft) noexcept;
   void invalidate_pool_before(ConnectionPoolEntry* entry) noexcept;
+  // Held while a shared entry's connection is replaced; not engaged for the other pools.
+  std::unique_lock<std::mutex> lock_shared_entry() {
+    return shared_entry_ ? std::unique_lock(shared_entry_mutex_) : std::unique_lock<std::mutex>();
+  }
   // Leak detection.
   void watch(ConnectionPoolEntry& entry, const std::source_location& where);
   void unwatch(ConnectionPoolEntry& entry) noexcept;
@@ -243,7 +254,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::atomic<std::chrono::steady_clock::rep> invalidated_at_{
       std::chrono::steady_clock::time_point::min().time_since_epoch().count()};
   std::mutex first_connect_mutex_;
+  std::mutex shared_entry_mutex_;
   std::atomic<bool> first_connected_{false};
+  std::atomic<bool> retired_{false};
   std::atomic<std::uint64_t> checkouts_{0}, timeouts_{0}, connects_{0}, invalidations_{0},
       wait_ns_{0};
 
