@@ -60,6 +60,8 @@ void Result::init_rows(detail::RowFilter filter, std::vector<Value> buffer,
   buffer_ = std::move(buffer);
   buffering_ = buffering;
 }
+  // A fixed buffer is the yield_per option: fetchmany() and partitions() default to its size too.
+  if (buffering.mode == detail::RowBuffering::Mode::fixed) yield_per_ = buffering.size;
 
 std::size_t Result::width() const noexcept {
   return filter_.source() ? filter_.source()->size() : 0;
