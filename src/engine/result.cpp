@@ -3,6 +3,7 @@
 #include "athanor/engine/result.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <limits>
@@ -59,6 +60,8 @@ void Result::init_rows(detail::RowFilter filter, std::vector<Value> buffer,
   filter_ = std::move(filter);
   buffer_ = std::move(buffer);
   buffering_ = buffering;
+  // A fixed buffer is the yield_per option: fetchmany() and partitions() default to its size too.
+  if (buffering.mode == detail::RowBuffering::Mode::fixed) yield_per_ = buffering.size;
 }
 
 std::size_t Result::width() const noexcept {
@@ -273,11 +276,24 @@ const std::vector<std::string>& Result::keys() const {
   return filter_.metadata()->keys();
 }
 
-FrozenResult Result::freeze() {
+std::vector<Value> Result::read_raw_rows() {
   check_fetchable();
   const std::size_t w = width();
   std::vector<Value> rows;
   while (const Value* raw = next_raw()) rows.insert(rows.end(), raw, raw + w);
+  return rows;
+}
+
+void Result::init_buffered(detail::RowFilter filter, std::vector<Value> rows) {
+  init_rows(std::move(filter), std::move(rows), {detail::RowBuffering::Mode::all, 0, 0});
+  const std::size_t w = width();
+  buffered_ = w ? buffer_.size() / w : 0;
+  position_ = 0;
+  source_done_ = true;
+}
+
+FrozenResult Result::freeze() {
+  std::vector<Value> rows = read_raw_rows();
   return FrozenResult(filter_.fresh(), std::move(rows), yield_per_);
 }
 
@@ -303,6 +319,63 @@ CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi:
   init_rows(detail::RowFilter(std::move(metadata)), std::move(buffer), buffering);
   // SQLAlchemy's buffered strategy reads one row at creation (fetchmany(1)).
   if (buffering.mode == detail::RowBuffering::Mode::growing) prefetch(1);
+}
+
+CursorResult::CursorResult(const CursorResult& like, std::shared_ptr<const ResultMetadata> metadata,
+                           std::vector<Value> rows)
+    : conn_(like.conn_),
+      rowcount_(like.rowcount_),
+      lastrowid_(like.lastrowid_),
+      insert_(like.insert_) {
+  init_buffered(detail::RowFilter(std::move(metadata)), std::move(rows));
+}
+
+CursorResult CursorResult::splice_horizontally(CursorResult& other) {
+  check_fetchable();
+  other.check_fetchable();
+  std::vector<Value> left = read_raw_rows();
+  std::vector<Value> right = other.read_raw_rows();
+  const std::size_t left_width = width(), right_width = other.width();
+  const std::size_t rows = left.size() / left_width;
+  if (right.size() / right_width != rows) {
+    throw exc::InvalidRequestError(
+        fmt::format("Can't splice results with different numbers of rows horizontally: {} and {}",
+                    rows, right.size() / right_width));
+  }
+  std::vector<Value> spliced;
+  spliced.reserve(left.size() + right.size());
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto l = left.begin() + static_cast<std::ptrdiff_t>(i * left_width);
+    const auto r = right.begin() + static_cast<std::ptrdiff_t>(i * right_width);
+    spliced.insert(spliced.end(), std::make_move_iterator(l),
+                   std::make_move_iterator(l + static_cast<std::ptrdiff_t>(left_width)));
+    spliced.insert(spliced.end(), std::make_move_iterator(r),
+                   std::make_move_iterator(r + static_cast<std::ptrdiff_t>(right_width)));
+  }
+  std::vector<std::string> keys = source_metadata()->keys();
+  const auto& right_keys = other.source_metadata()->keys();
+  keys.insert(keys.end(), right_keys.begin(), right_keys.end());
+  return CursorResult(*this,
+                      std::make_shared<const ResultMetadata>(std::move(keys),
+                                                             ResultMetadata::Duplicates::ambiguous),
+                      std::move(spliced));
+}
+
+CursorResult CursorResult::splice_vertically(CursorResult& other) {
+  check_fetchable();
+  other.check_fetchable();
+  const auto& keys = source_metadata()->keys();
+  const auto& other_keys = other.source_metadata()->keys();
+  if (other_keys != keys) {
+    throw exc::InvalidRequestError(
+        fmt::format("Can't splice results with different keys vertically: [{}] and [{}]",
+                    fmt::join(keys, ", "), fmt::join(other_keys, ", ")));
+  }
+  std::vector<Value> rows = read_raw_rows();
+  std::vector<Value> more = other.read_raw_rows();
+  rows.insert(rows.end(), std::make_move_iterator(more.begin()),
+              std::make_move_iterator(more.end()));
+  return CursorResult(*this, source_metadata(), std::move(rows));
 }
 
 CursorResult::~CursorResult() {

@@ -55,6 +55,27 @@ InMemoryResult FrozenResult::operator()() const {
   return InMemoryResult(filter_.fresh(), rows_, yield_per_);
 }
 
+std::vector<std::vector<Value>> FrozenResult::rewrite_rows() const {
+  std::vector<std::vector<Value>> out;
+  for (const Row& row : (*this)()) out.emplace_back(row.begin(), row.end());
+  return out;
+}
+
+FrozenResult FrozenResult::with_new_rows(const std::vector<std::vector<Value>>& rows) const {
+  const std::size_t width = keys().size();
+  std::vector<Value> flat;
+  flat.reserve(rows.size() * width);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].size() != width) {
+      throw exc::ArgumentError(
+          fmt::format("with_new_rows(): row {} has {} values; the result has {} columns ({})", i,
+                      rows[i].size(), width, fmt::join(keys(), ", ")));
+    }
+    flat.insert(flat.end(), rows[i].begin(), rows[i].end());
+  }
+  return FrozenResult(filter_.over_output(), std::move(flat), yield_per_);
+}
+
 // ---- MergedResult -------------------------------------------------------------------------------
 
 MergedResult::MergedResult(Result* first, std::initializer_list<Result*> others) : results_{first} {
@@ -74,6 +95,16 @@ MergedResult::MergedResult(Result* first, std::initializer_list<Result*> others)
 }
 
 MergedResult::~MergedResult() = default;
+
+std::int64_t MergedResult::rowcount() const noexcept {
+  std::int64_t sum = 0;
+  for (const Result* r : results_) {
+    const auto* cursor = dynamic_cast<const CursorResult*>(r);
+    if (!cursor || cursor->rowcount() < 0) return -1;
+    sum += cursor->rowcount();
+  }
+  return sum;
+}
 
 std::size_t MergedResult::fetch_raw(std::span<Value> out, std::size_t rows) {
   const std::size_t w = width();

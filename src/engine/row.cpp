@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <ostream>
 #include <stdexcept>
 
@@ -11,6 +12,8 @@ namespace athanor {
 
 // Past this many columns a hash lookup beats comparing names one by one.
 constexpr std::size_t linear_lookup_limit = 8;
+// The index_ entry of an ambiguous name.
+constexpr std::size_t ambiguous_slot = std::numeric_limits<std::size_t>::max();
 
 ResultMetadata::ResultMetadata(std::vector<std::string> keys, std::uint64_t description_serial)
     : keys_(std::move(keys)), serial_(description_serial) {
@@ -19,10 +22,21 @@ ResultMetadata::ResultMetadata(std::vector<std::string> keys, std::uint64_t desc
   }
 }
 
+ResultMetadata::ResultMetadata(std::vector<std::string> keys, Duplicates duplicates)
+    : ResultMetadata(std::move(keys)) {
+  if (duplicates == Duplicates::last_wins) return;
+  index_.clear();
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    const auto [it, added] = index_.try_emplace(keys_[i], i);
+    if (!added) it->second = ambiguous_slot;
+  }
+}
+
 std::ptrdiff_t ResultMetadata::find(std::string_view name) const noexcept {
   if (!index_.empty()) {
     const auto it = index_.find(name);
-    return it == index_.end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
+    if (it == index_.end()) return -1;
+    return it->second == ambiguous_slot ? ambiguous_name : static_cast<std::ptrdiff_t>(it->second);
   }
   for (std::size_t i = keys_.size(); i-- > 0;) {
     if (keys_[i] == name) return static_cast<std::ptrdiff_t>(i);
@@ -32,6 +46,10 @@ std::ptrdiff_t ResultMetadata::find(std::string_view name) const noexcept {
 
 std::size_t ResultMetadata::index_of(std::string_view name) const {
   const std::ptrdiff_t i = find(name);
+  if (i == ambiguous_name) {
+    throw exc::InvalidRequestError(
+        fmt::format("Ambiguous column name '{}' in result set column descriptions", name));
+  }
   if (i < 0) {
     throw exc::NoSuchColumnError(
         fmt::format("Could not locate column in row for column '{}'", name));

@@ -116,6 +116,13 @@ RowFilter RowFilter::fresh() const {
   return out;
 }
 
+RowFilter RowFilter::over_output() const {
+  RowFilter out(out_);
+  out.unique_ = unique_;
+  out.strategy_ = strategy_;
+  return out;
+}
+
 const Row* RowFilter::apply(const Value* raw) {
   const Value* values = raw;
   if (!index_.empty()) {

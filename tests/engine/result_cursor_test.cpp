@@ -99,6 +99,80 @@ TEST_P(ResultCursor, InsertedPrimaryKeySeamForTheExpressionLanguage) {
   EXPECT_EQ(result.inserted_primary_key().mapping()["id"].as<std::int64_t>(), 10);
 }
 
+// ---- splicing (SQLAlchemy 2.0's CursorResult.splice_horizontally / splice_vertically) --------
+
+TEST_P(ResultCursor, SpliceHorizontallyJoinsRowByRow) {
+  // Seed 003's example: the RETURNING rows of two INSERTs side by side, as a JOIN would show them.
+  create_table("users_s", "user_id INTEGER PRIMARY KEY, user_name VARCHAR(30)");
+  create_table("addresses_s",
+               "address_id INTEGER PRIMARY KEY, address VARCHAR(30), user_id INTEGER");
+  auto r1 = conn().execute(
+      sa::text("INSERT INTO users_s (user_id, user_name) VALUES (1, 'john'), (2, 'jack') "
+               "RETURNING user_name, user_id"));
+  auto r2 = conn().execute(
+      sa::text("INSERT INTO addresses_s (address_id, address, user_id) VALUES "
+               "(1, 'foo@bar.com', 1), (2, 'bar@bat.com', 2) RETURNING address_id, address, "
+               "user_id"));
+  sa::CursorResult spliced = r1.splice_horizontally(r2);
+  EXPECT_TRUE(r1.all().empty());  // both were read to the end
+  EXPECT_TRUE(r2.all().empty());
+  EXPECT_EQ(spliced.keys(),
+            (std::vector<std::string>{"user_name", "user_id", "address_id", "address", "user_id"}));
+  EXPECT_EQ(spliced.rowcount(), 2);  // r1's
+  auto rows = spliced.all();
+  EXPECT_EQ(repr(rows), "[('john', 1, 1, 'foo@bar.com', 1), ('jack', 2, 2, 'bar@bat.com', 2)]");
+  // A name both results have is ambiguous; the others and every position still work.
+  EXPECT_EQ(message_of<sa::exc::InvalidRequestError>([&] { (void)rows[0]["user_id"]; }),
+            "Ambiguous column name 'user_id' in result set column descriptions");
+  EXPECT_TRUE(rows[0].mapping().contains("user_id"));
+  EXPECT_EQ(rows[1]["address"].as<std::string>(), "bar@bat.com");
+  EXPECT_EQ(rows[1][4].as<std::int64_t>(), 2);
+}
+
+TEST_P(ResultCursor, SpliceHorizontallyNeedsAsManyRows) {
+  auto two = conn().execute(sa::text("SELECT id FROM t WHERE id <= 2"));
+  auto three = conn().execute(sa::text("SELECT name FROM t WHERE id <= 3"));
+  EXPECT_EQ(message_of<sa::exc::InvalidRequestError>([&] { two.splice_horizontally(three); }),
+            "Can't splice results with different numbers of rows horizontally: 2 and 3");
+}
+
+TEST_P(ResultCursor, SpliceVerticallyAppendsTheRows) {
+  auto first = conn().execute(sa::text("SELECT id, name FROM t WHERE id <= 2 ORDER BY id"));
+  auto second = conn().execute(sa::text("SELECT id, name FROM t WHERE id > 2 ORDER BY id"));
+  EXPECT_EQ(first.fetchone()->repr(), "(1, 'a')");  // only the remaining rows are spliced
+  sa::CursorResult spliced = first.splice_vertically(second);
+  EXPECT_TRUE(spliced.returns_rows());
+  EXPECT_EQ(spliced.keys(), (std::vector<std::string>{"id", "name"}));
+  // Fully buffered: fetchmany() defaults to every row.
+  EXPECT_EQ(repr(spliced.fetchmany()), "[(2, 'b'), (3, 'c'), (4, 'd')]");
+  EXPECT_TRUE(spliced.fetchmany().empty());
+  EXPECT_FALSE(spliced.closed());
+  EXPECT_EQ(spliced.rowcount(), -1);  // a SELECT's
+}
+
+TEST_P(ResultCursor, SplicedResultsHaveEveryResultMethod) {
+  auto a = conn().execute(sa::text("SELECT id, name FROM t WHERE id <= 2 ORDER BY id"));
+  auto b = conn().execute(sa::text("SELECT id, name FROM t WHERE id <= 2 ORDER BY id"));
+  auto spliced = a.splice_vertically(b);
+  EXPECT_EQ(spliced.columns("name").unique().scalars().all<std::string>(),
+            (std::vector<std::string>{"a", "b"}));
+  auto c = conn().execute(sa::text("SELECT id FROM t ORDER BY id"));
+  auto d = conn().execute(sa::text("SELECT name FROM t ORDER BY id"));
+  auto side_by_side = c.splice_horizontally(d);
+  EXPECT_EQ(side_by_side.mappings().first()->repr(), "{'id': 1, 'name': 'a'}");
+  EXPECT_TRUE(side_by_side.closed());  // first() closes, as for any result
+}
+
+TEST_P(ResultCursor, SpliceVerticallyNeedsTheSameKeys) {
+  auto a = conn().execute(sa::text("SELECT id, name FROM t"));
+  auto b = conn().execute(sa::text("SELECT name, id FROM t"));
+  EXPECT_EQ(message_of<sa::exc::InvalidRequestError>([&] { a.splice_vertically(b); }),
+            "Can't splice results with different keys vertically: [id, name] and [name, id]");
+  auto dml = conn().execute(sa::text("UPDATE t SET score = 0 WHERE id = 1"));
+  EXPECT_THROW(a.splice_vertically(dml), sa::exc::ResourceClosedError);
+  EXPECT_EQ(a.all().size(), 4u);  // nothing was read from either before the check failed
+}
+
 // ---- rows that cost nothing
 // ----------------------------------------------------------------------
 

@@ -129,6 +129,62 @@ TEST_P(ResultFrozen, MergeOfFrozenResults) {
   EXPECT_EQ(xs(one.merge(two).all()), (Ints{3, 3}));
 }
 
+TEST_P(ResultFrozen, WithNewRowsKeepsTheKeysAndSettings) {
+  sa::FrozenResult frozen = select().freeze();
+  sa::FrozenResult other = frozen.with_new_rows({{10, "x"}, {20, "y"}});
+  EXPECT_EQ(other.keys(), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(repr(other().all()), "[(10, 'x'), (20, 'y')]");
+  EXPECT_EQ(repr(other().all()), "[(10, 'x'), (20, 'y')]");  // any number of times
+  EXPECT_EQ(xs(frozen().all()), (Ints{1, 2, 2, 3}));         // the original is unchanged
+}
+
+TEST_P(ResultFrozen, RewriteRowsThenWithNewRows) {
+  // The ORM's way to change cached rows: take them as lists, change them, freeze the new ones.
+  sa::FrozenResult frozen = select().freeze();
+  std::vector<std::vector<sa::Value>> rows = frozen.rewrite_rows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[3], (std::vector<sa::Value>{3, "c"}));
+  for (auto& row : rows) row[1] = row[1].as<std::string>() + "!";
+  EXPECT_EQ(repr(frozen.with_new_rows(rows)().all()),
+            "[(1, 'a!'), (2, 'b!'), (2, 'b!'), (3, 'c!')]");
+}
+
+TEST_P(ResultFrozen, WithNewRowsTakesRowsShapedAsTheFrozenKeys) {
+  // After columns("y").unique() the frozen rows are (y,) and stay unique.
+  auto result = select();
+  result.columns("y").unique();
+  sa::FrozenResult frozen = result.freeze();
+  EXPECT_EQ(frozen.rewrite_rows(), (std::vector<std::vector<sa::Value>>{{"a"}, {"b"}, {"c"}}));
+  sa::FrozenResult other = frozen.with_new_rows({{"q"}, {"q"}, {"r"}});
+  EXPECT_EQ(other.keys(), (std::vector<std::string>{"y"}));
+  EXPECT_EQ(repr(other().all()), "[('q',), ('r',)]");
+  EXPECT_EQ(message_of<sa::exc::ArgumentError>([&] {
+              frozen.with_new_rows({{"q", 1}});
+            }),
+            "with_new_rows(): row 0 has 2 values; the result has 1 columns (y)");
+}
+
+TEST_P(ResultFrozen, MergedRowcountIsTheSumOfTheParts) {
+  // SQLAlchemy's merge() of CursorResults (e.g. batches of one INSERT..RETURNING): rowcount adds
+  // up; DML with RETURNING counts its rows once they are read.
+  auto a = conn_->execute(sa::text("UPDATE t SET y = 'z' WHERE x = 2 RETURNING x"));
+  auto b = conn_->execute(sa::text("UPDATE t SET y = 'z' WHERE x = 3 RETURNING x"));
+  auto merged = a.merge(b);
+  EXPECT_EQ(xs(merged.all()), (Ints{2, 2, 3}));
+  EXPECT_EQ(a.rowcount(), 2);
+  EXPECT_EQ(merged.rowcount(), 3);
+  // A SELECT has no rowcount, nor has a result that is not a CursorResult.
+  auto c = select();
+  auto d = select();
+  EXPECT_EQ(c.merge(d).rowcount(), -1);
+  sa::FrozenResult frozen = select().freeze();
+  auto e = frozen();
+  auto f = conn_->execute(sa::text("UPDATE t SET y = 'w' WHERE x = 1 RETURNING x, y"));
+  f.all();
+  EXPECT_EQ(f.rowcount(), 1);
+  EXPECT_EQ(f.merge(e).rowcount(), -1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ResultFrozen, ::testing::ValuesIn(all_backends()), backend_name);
 
 }  // namespace

@@ -145,13 +145,83 @@ TEST_P(ResultStream, YieldPerBelowOneReadsEverything) {
   EXPECT_EQ(ticks_, 300);
 }
 
-TEST_P(ResultStream, YieldPerOptionOnTextStreamsUpToN) {
-  // SPEC §7 / §19.12: for text() and driver SQL the option means stream_results with
-  // max_row_buffer = N, but is not applied as Result.yield_per(N).
+TEST_P(ResultStream, YieldPerOptionOnTextFixesTheBuffer) {
+  // Seed 003 promises yield_per's fixed buffer for a text() SELECT (overriding SPEC §19.12, where
+  // SQLAlchemy only streams up to N): the first trip takes the row stepped at execute plus 29.
   auto result = conn().execute(sa::text(generate(100)), {}, {{"yield_per", 30}});
-  EXPECT_EQ(trips(result), (Trips{1, 5, 25, 30, 30, 9}));
-  auto driver = conn().exec_driver_sql(generate(10), std::vector<sa::Value>{}, {{"yield_per", 3}});
-  EXPECT_EQ(driver.fetchmany().size(), 10u);  // fetchmany() default: all remaining
+  EXPECT_EQ(trips(result), (Trips{1, 29, 30, 30, 10}));
+}
+
+TEST_P(ResultStream, YieldPerOptionOnDriverSqlOnlyStreamsUpToN) {
+  // SPEC §7 / §19.12: for driver SQL the option means stream_results with max_row_buffer = N, but
+  // is not applied as Result.yield_per(N).
+  auto driver =
+      conn().exec_driver_sql(generate(100), std::vector<sa::Value>{}, {{"yield_per", 30}});
+  EXPECT_EQ(trips(driver), (Trips{1, 5, 25, 30, 30, 9}));
+  auto rest = conn().exec_driver_sql(generate(10), std::vector<sa::Value>{}, {{"yield_per", 3}});
+  EXPECT_EQ(rest.fetchmany().size(), 10u);  // fetchmany() default: all remaining
+}
+
+TEST_P(ResultStream, YieldPerOptionOnASelectConstructFixesTheBuffer) {
+  sa::MetaData metadata;
+  sa::Table numbers("numbers", metadata, {sa::Column("n", sa::Integer(), {.primary_key = true})});
+  metadata.create_all(conn());
+  std::vector<sa::Params> rows;
+  for (int n = 1; n <= 25; ++n) rows.push_back({{"n", n}});
+  conn().execute(numbers.insert(), rows);
+  auto result = conn().execute(sa::select(numbers.c("n")), {}, {{"yield_per", 10}});
+  EXPECT_EQ(result.fetchmany().size(), 10u);  // fetchmany() defaults to yield_per
+  std::vector<std::size_t> sizes;
+  for (const auto& partition : result.partitions()) sizes.push_back(partition.size());
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{10, 5}));
+}
+
+TEST_P(ResultStream, YieldPerOptionOnDmlConstructWithReturningOnlyStreams) {
+  // SPEC §7: an INSERT/UPDATE/DELETE construct never gets yield_per as Result.yield_per, even
+  // with RETURNING rows.
+  sa::MetaData metadata;
+  sa::Table numbers("numbers", metadata, {sa::Column("n", sa::Integer(), {.primary_key = true})});
+  metadata.create_all(conn());
+  std::vector<sa::Params> rows;
+  for (int n = 1; n <= 25; ++n) rows.push_back({{"n", n}});
+  conn().execute(numbers.insert(), rows);
+  auto result = conn().execute(
+      sa::update(numbers).values({{"n", numbers.c("n") + 100}}).returning({numbers.c("n")}), {},
+      {{"yield_per", 10}});
+  EXPECT_TRUE(result.returns_rows());
+  EXPECT_EQ(result.fetchmany().size(), 25u);  // a streamed result's default: all remaining
+}
+
+TEST_P(ResultStream, SeedYieldPerPartitionsOfAtMostN) {
+  // Seed 003, "Streaming with a fixed buffer via yield_per":
+  //   with conn.execution_options(yield_per=100).execute(text("select * from table")) as result:
+  //       for partition in result.partitions(): ...  # at most 100 rows each
+  // The rows are read from the database 100 at a time, as the partitions are handed out.
+  constexpr long total = 1234;
+  std::vector<std::size_t> sizes;
+  std::vector<long> read_ahead;  // rows produced by the database beyond those handed out
+  std::int64_t expected = 1;
+  bool in_order = true;
+  long handed_out = 0;
+  {
+    auto result = conn().execution_options({{"yield_per", 100}}).execute(sa::text(generate(total)));
+    for (const auto& partition : result.partitions()) {
+      sizes.push_back(partition.size());
+      handed_out += static_cast<long>(partition.size());
+      read_ahead.push_back(ticks_ - handed_out);
+      for (const sa::Row& row : partition)
+        in_order = in_order && row.get<std::int64_t>(0) == expected++;
+    }
+    EXPECT_FALSE(result.closed());  // soft-closed at exhaustion; the scope closes it
+  }
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(handed_out, total);
+  std::vector<std::size_t> want(12, 100);
+  want.push_back(34);
+  EXPECT_EQ(sizes, want);
+  // Nothing read ahead: each partition is exactly one trip of 100 rows.
+  EXPECT_EQ(read_ahead, std::vector<long>(13, 0));
+  EXPECT_FALSE(statement_busy());
 }
 
 TEST_P(ResultStream, OptionsOnEngineConnectionStatementAndCall) {
@@ -292,8 +362,8 @@ TEST_P(ResultStreamMemory, StreamingFiveMillionRowsKeepsPeakMemoryFlat) {
 
 INSTANTIATE_TEST_SUITE_P(SQLite, ResultStream, ::testing::ValuesIn(sqlite_backends()),
                          backend_name);
-INSTANTIATE_TEST_SUITE_P(SQLite, ResultStreamMemory,
-                         ::testing::Values(sqlite_backends().front()), backend_name);
+INSTANTIATE_TEST_SUITE_P(SQLite, ResultStreamMemory, ::testing::Values(sqlite_backends().front()),
+                         backend_name);
 
 }  // namespace
 }  // namespace athanor::testing

@@ -233,6 +233,17 @@ class Result {
   void soft_close() noexcept;
   // Values per raw row.
   std::size_t width() const noexcept;
+  // The keys of the raw rows (before columns()).
+  const std::shared_ptr<const ResultMetadata>& source_metadata() const noexcept {
+    return filter_.source();
+  }
+  // exc::ResourceClosedError when the rows cannot be fetched (none, or hard-closed).
+  void check_fetchable() const;
+  // Every remaining raw row (rows × width values), read now; the result is then exhausted.
+  std::vector<Value> read_raw_rows();
+  // Makes this a fully buffered result over `rows` (rows × width raw values): the source has
+  // nothing more, and fetchmany() defaults to all remaining rows.
+  void init_buffered(detail::RowFilter filter, std::vector<Value> rows);
 
   State state_ = State::open;
 
@@ -252,7 +263,6 @@ class Result {
   // The next row through `filter`; nullptr at the end.
   const Row* next_row(detail::RowFilter& filter, bool exact = false);
   std::size_t default_fetch_size() const noexcept;
-  void check_fetchable() const;
   void hard_close() noexcept;
   std::optional<Row> only_row(detail::RowFilter& filter, bool require_one,
                               std::string_view many_message);
@@ -298,6 +308,18 @@ class CursorResult : public Result {
   const Row& inserted_primary_key() const;
   void set_insert_info(InsertInfo info) { insert_ = std::move(info); }
 
+  // New fully buffered results over the remaining rows of this result and `other` (SQLAlchemy
+  // 2.0, meant for showing INSERT..RETURNING results of related tables side by side, as a JOIN
+  // would). Both are read to the end now, as raw rows (before columns()/unique()); the new result
+  // starts without modifiers and keeps this result's rowcount(), lastrowid() and insert facts.
+  //  - splice_horizontally: row i is this result's row i followed by `other`'s row i; both must
+  //    have as many rows (exc::InvalidRequestError otherwise). A name both have is ambiguous in
+  //    the new result: looking it up raises exc::InvalidRequestError; positions still work.
+  //  - splice_vertically: this result's rows, then `other`'s; the keys must be the same
+  //    (exc::InvalidRequestError otherwise).
+  CursorResult splice_horizontally(CursorResult& other);
+  CursorResult splice_vertically(CursorResult& other);
+
   // For the execution machinery. `buffering` says how rows are read (SPEC §14.3).
   CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
                std::shared_ptr<const ResultMetadata> metadata, detail::RowBuffering buffering);
@@ -309,6 +331,10 @@ class CursorResult : public Result {
   std::unique_ptr<Result> take() && override;
 
  private:
+  // A fully buffered result over `rows`, with `like`'s connection and cursor facts (splices).
+  CursorResult(const CursorResult& like, std::shared_ptr<const ResultMetadata> metadata,
+               std::vector<Value> rows);
+
   std::shared_ptr<detail::ConnectionState> conn_;
   dbapi::CursorPtr cursor_;
   std::int64_t rowcount_ = -1;

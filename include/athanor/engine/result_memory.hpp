@@ -8,6 +8,7 @@
 //   sa::MergedResult merged = r1.merge(r2, r3);               // r1's rows, then r2's, then r3's
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <vector>
@@ -38,6 +39,12 @@ class FrozenResult {
  public:
   InMemoryResult operator()() const;
   const std::vector<std::string>& keys() const noexcept { return filter_.metadata()->keys(); }
+  // The rows as each fresh result gives them, as lists of values (Python's rewrite_rows()), e.g.
+  // to change them and make a FrozenResult of the changed rows with with_new_rows().
+  std::vector<std::vector<Value>> rewrite_rows() const;
+  // A FrozenResult over `rows` instead, with this one's keys(), unique() setting and yield_per;
+  // each row must have keys().size() values (exc::ArgumentError otherwise).
+  FrozenResult with_new_rows(const std::vector<std::vector<Value>>& rows) const;
 
   // For Result::freeze().
   FrozenResult(detail::RowFilter filter, std::vector<Value> rows,
@@ -59,6 +66,11 @@ class MergedResult final : public Result {
   MergedResult(MergedResult&&) noexcept = default;
   MergedResult& operator=(MergedResult&&) noexcept = default;
   ~MergedResult() override;
+
+  // As SQLAlchemy's merge() of CursorResults: the sum of the parts' rowcount(), as they count now
+  // (DML with RETURNING counts once its rows are read); -1 when a part is not a CursorResult or
+  // has no rowcount (a SELECT).
+  std::int64_t rowcount() const noexcept;
 
  protected:
   std::size_t fetch_raw(std::span<Value> out, std::size_t rows) override;

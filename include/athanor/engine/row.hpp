@@ -24,22 +24,30 @@
 namespace athanor {
 
 // The column keys of a result and the lookup from name to position. For duplicate names the last
-// column wins, as for SQLAlchemy's textual results.
+// column wins, as for SQLAlchemy's textual results, or, for horizontally spliced results, the name
+// is ambiguous and looking it up raises.
 class ResultMetadata {
  public:
+  enum class Duplicates { last_wins, ambiguous };
+  // find()'s answer for a name several columns share under Duplicates::ambiguous.
+  static constexpr std::ptrdiff_t ambiguous_name = -2;
+
   explicit ResultMetadata(std::vector<std::string> keys, std::uint64_t description_serial = 0);
+  ResultMetadata(std::vector<std::string> keys, Duplicates duplicates);
 
   const std::vector<std::string>& keys() const noexcept { return keys_; }
   std::size_t size() const noexcept { return keys_.size(); }
   std::uint64_t description_serial() const noexcept { return serial_; }
-  // Position of `name`, or -1.
+  // Position of `name`, -1 when absent, or ambiguous_name.
   std::ptrdiff_t find(std::string_view name) const noexcept;
-  // Position of `name`; exc::NoSuchColumnError "Could not locate column in row for column 'x'".
+  // Position of `name`; exc::NoSuchColumnError "Could not locate column in row for column 'x'",
+  // exc::InvalidRequestError for an ambiguous name.
   std::size_t index_of(std::string_view name) const;
 
  private:
   std::vector<std::string> keys_;
-  std::unordered_map<std::string_view, std::size_t> index_;  // only for wide results
+  // Only for wide results and those with ambiguous names (marked by the largest size_t).
+  std::unordered_map<std::string_view, std::size_t> index_;
   std::uint64_t serial_;
 };
 
@@ -141,7 +149,7 @@ class RowMapping {
   T get(std::string_view key) const {
     return row_[key].template as<T>();
   }
-  bool contains(std::string_view key) const noexcept { return row_.metadata_->find(key) >= 0; }
+  bool contains(std::string_view key) const noexcept { return row_.metadata_->find(key) != -1; }
   const std::vector<std::string>& keys() const noexcept { return row_.fields(); }
   std::size_t size() const noexcept { return row_.size(); }
   Params asdict() const { return row_.asdict(); }

@@ -63,6 +63,9 @@ class RowFilter {
   bool is_unique() const noexcept { return unique_; }
   // The same projection and unique setting, with nothing seen yet (FrozenResult's fresh results).
   RowFilter fresh() const;
+  // The unique() setting alone, over rows shaped as this filter's output, with nothing seen
+  // (FrozenResult::with_new_rows: the new rows are already projected).
+  RowFilter over_output() const;
 
   // The row for raw values `raw` (laid out as the source metadata says), or nullptr when
   // unique() has seen it. The row is valid until the next call or until `raw` changes.
