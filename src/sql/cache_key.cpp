@@ -62,6 +62,7 @@ void KeyWalk::node(const NodePtr& p) {
   type(n.type);
   switch (n.kind) {
     case NodeKind::column:
+      if (collect_) anchors.push_back(p);
       if (n.from)
         from(n.from);
       else
@@ -99,7 +100,7 @@ void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
     case FromKind::table:
       tag('T');
       pointer(f.get());
-      if (collect_) tables.push_back(f);
+      if (collect_) anchors.push_back(f);
       return;
     case FromKind::alias: {
       const auto& a = static_cast<const AliasData&>(*f);
