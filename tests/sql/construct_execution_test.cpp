@@ -134,6 +134,11 @@ TEST(ConstructCache, SameStructureDifferentValuesIsOneEntry) {
   EXPECT_NE(sa::select(s.users).limit(1).cache_key(), a.cache_key());
   EXPECT_EQ(sa::select(s.users).limit(1).cache_key(), sa::select(s.users).limit(9).cache_key());
   EXPECT_TRUE(sa::CreateTable(s.users).cache_key().empty());
+  // select(table) keys the whole column list by the table: still distinct from other FROMs.
+  EXPECT_NE(sa::select(s.users).cache_key(), sa::select(s.orders).cache_key());
+  EXPECT_NE(sa::select(s.users).cache_key(), sa::select(s.users.c("id")).cache_key());
+  EXPECT_NE(sa::select(s.users).cache_key(), sa::select(s.users.alias("u")).cache_key());
+  EXPECT_EQ(sa::select(s.users).cache_key(), sa::select(s.users).cache_key());
 }
 
 TEST(ConstructCache, EchoShowsGeneratedOnceThenCached) {
