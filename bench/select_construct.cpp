@@ -1,10 +1,16 @@
 // select(t).where(t.c("id") == id) built and executed 200,000 times (the statement rebuilt every
 // call: cache-key computation and compiled-cache lookup included) against the raw sqlite3 C API
 // and against the same statement as text(). Results in bench/RESULTS.md.
+//
+// `bench_select_construct N` runs only contender N (0 raw, 1 text(), 2 select()) for 20,000
+// operations with callgrind's collection on around it alone, for instruction counts per operation:
+//   valgrind --tool=callgrind --collect-atstart=no build-bench/bench/bench_select_construct 2
 #include <sqlite3.h>
+#include <valgrind/callgrind.h>
 
 #include <athanor/athanor.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "bench_util.hpp"
@@ -13,7 +19,7 @@ namespace sa = athanor;
 
 namespace {
 
-constexpr long ops = 200'000;
+long ops = 200'000;
 constexpr int rows = 10'000;
 
 void fill(sqlite3* db) {
@@ -36,8 +42,9 @@ void fill(sqlite3* db) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   long long sink = 0;
+  const int only = argc > 1 ? std::atoi(argv[1]) : -1;
 
   sqlite3* db = nullptr;
   sqlite3_open(":memory:", &db);
@@ -91,6 +98,16 @@ int main() {
          }
        }},
   };
+  if (only >= 0 && only < static_cast<int>(contenders.size())) {
+    ops = 20'000;
+    contenders[static_cast<std::size_t>(only)].run();  // warm: the compiled form is cached
+    CALLGRIND_START_INSTRUMENTATION;
+    contenders[static_cast<std::size_t>(only)].run();
+    CALLGRIND_STOP_INSTRUMENTATION;
+    std::printf("%s: %ld operations (checksum %lld)\n",
+                contenders[static_cast<std::size_t>(only)].name.c_str(), ops, sink);
+    return 0;
+  }
   bench::measure(contenders, 5, ops);
   bench::print_table("select construct, 200,000 point selects", contenders,
                      contenders.front().best_ns_per_op);

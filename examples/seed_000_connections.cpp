@@ -101,6 +101,15 @@ int run() {
                  std::vector<sa::Params>{{{"name", "widget"}}, {{"name", "gadget"}}});
   });
 
+  // The users table as the page's constructs see it (created above, with the page's constraints).
+  sa::MetaData metadata;
+  const sa::Table users(
+      "users", metadata,
+      {sa::Column("id", sa::Integer(), {.primary_key = true}),
+       sa::Column("name", sa::String(50), {.nullable = false}),
+       sa::Column("email", sa::String(100), {.unique = true}), sa::Column("age", sa::Integer()),
+       sa::Column("active", sa::Boolean()), sa::Column("status", sa::String(20))});
+
   // The page's text() statements for users and orders (expression-language form: later).
   const auto insert_user = sa::text("INSERT INTO users (name) VALUES (:name)");
   const auto insert_order =
@@ -273,11 +282,9 @@ int run() {
     std::cout << "Updated " << result.rowcount() << " rows\n";
     expect(result.rowcount() == 1, "one inactive user (carol) updated");
 
-    // inserted_primary_key needs an insert() construct (the SQL expression issue); for text()
-    // the DBAPI's lastrowid is what is known.
-    result = conn.execute(insert_user, sa::Params{{"name", "alice"}});
-    std::cout << "Inserted ID: " << result.lastrowid().value_or(-1) << '\n';
-    expect(result.lastrowid() == 4, "the new row is id 4");
+    result = conn.execute(sa::insert(users).values({{"name", "alice"}}));
+    std::cout << "Inserted ID: " << result.inserted_primary_key() << '\n';
+    expect(result.inserted_primary_key()[0] == sa::Value(4), "the new row is id 4");
   }  // not committed: the block's end rolls both statements back
 
   // ==== Transactions =============================================================================
@@ -551,9 +558,8 @@ int run() {
   static_assert(std::is_base_of_v<sa::exc::SQLAlchemyError, sa::exc::DisconnectionError>);
 
   // ==== Performance Patterns =====================================================================
-  // -- Bulk Operations: executemany with a list of parameter sets (expression-language forms
-  //    users.insert() and update().where(bindparam(...)): later). The echo shows the first and last
-  //    sets of the thousand.
+  // -- Bulk Operations: executemany with a list of parameter sets; users.insert() renders the
+  //    columns of the first set. The echo shows the first and last sets of the thousand.
   {
     auto conn = engine.connect();
     users_before = count(conn, "users");
@@ -564,13 +570,15 @@ int run() {
       rows.push_back({{"name", "user_" + std::to_string(i)},
                       {"email", "user_" + std::to_string(i) + "@example.com"}});
     }
-    conn.execute(sa::text("INSERT INTO users (name, email) VALUES (:name, :email)"), rows);
+    conn.execute(users.insert(), rows);
   });
+  const auto bulk_update = sa::update(users)
+                               .where(users.c("id") == sa::bindparam("uid"))
+                               .values({{"status", sa::bindparam("s")}});
   engine.begin([&](sa::Connection& conn) {
-    auto result = conn.execute(sa::text("UPDATE users SET status=:s WHERE users.id = :uid"),
-                               std::vector<sa::Params>{{{"uid", 1}, {"s", "active"}},
-                                                       {{"uid", 2}, {"s", "inactive"}},
-                                                       {{"uid", 3}, {"s", "active"}}});
+    auto result = conn.execute(bulk_update, std::vector<sa::Params>{{{"uid", 1}, {"s", "active"}},
+                                                                    {{"uid", 2}, {"s", "inactive"}},
+                                                                    {{"uid", 3}, {"s", "active"}}});
     expect(result.rowcount() == 3, "the bulk UPDATE matched 3 rows");
   });
   {

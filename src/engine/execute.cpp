@@ -51,6 +51,12 @@ class NamedSet {
     return nullptr;
   }
   Params to_params() const { return params_ ? *params_ : Params(list_); }
+  // The set as Params, made in `storage` when it is a braced list.
+  const Params& as_params(Params& storage) const {
+    if (params_) return *params_;
+    storage = Params(list_);
+    return storage;
+  }
 
  private:
   const Params* params_ = nullptr;
@@ -67,13 +73,23 @@ class NamedSet {
                             hide_parameters, "cd3x");
 }
 
-// Fills `refs` with one row of positional values for `compiled` from `given` and the
-// statement's own bound values.
-void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params* bound,
-              std::optional<std::size_t> group, bool hide_parameters, ParamRefs& refs) {
+// The value of bind `name` for one parameter set: the caller's, else the set's callable column
+// defaults, else the statement's own bound values.
+const Value* find_bind(std::string_view name, const NamedSet& given, const Params* defaults,
+                       const Params* bound) {
+  const Value* v = given.find(name);
+  if (!v && defaults) v = defaults->find(name);
+  if (!v && bound) v = bound->find(name);
+  return v;
+}
+
+// Fills `refs` with one row of positional values for `compiled` from `given`, its defaults and
+// the statement's own bound values.
+void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params* defaults,
+              const Params* bound, std::optional<std::size_t> group, bool hide_parameters,
+              ParamRefs& refs) {
   for (const std::string& name : compiled.positional_names) {
-    const Value* v = given.find(name);
-    if (!v && bound) v = bound->find(name);
+    const Value* v = find_bind(name, given, defaults, bound);
     if (!v) throw_missing_bind(name, group, compiled, given, hide_parameters);
     refs.push(v);
   }
@@ -226,10 +242,20 @@ std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
   std::shared_ptr<const ResultMetadata> metadata;
   if (compiled) metadata = compiled->cached_metadata();
   if (!metadata || metadata->description_serial() != desc.serial) {
-    std::vector<std::string> keys;
-    keys.reserve(desc.columns.size());
-    for (const auto& c : desc.columns) keys.push_back(c.name);
-    metadata = std::make_shared<const ResultMetadata>(std::move(keys), desc.serial);
+    if (compiled && !compiled->result_keys.empty() &&
+        compiled->result_keys.size() == desc.columns.size()) {
+      // A construct's columns match the cursor's one for one: keys, Column lookups and result
+      // processors come from the compiled form (SPEC §12.3).
+      metadata = std::make_shared<const ResultMetadata>(
+          compiled->result_keys, desc.serial, compiled->result_columns,
+          std::vector<ValueProcessor>(compiled->result_processors.begin(),
+                                      compiled->result_processors.end()));
+    } else {
+      std::vector<std::string> keys;
+      keys.reserve(desc.columns.size());
+      for (const auto& c : desc.columns) keys.push_back(c.name);
+      metadata = std::make_shared<const ResultMetadata>(std::move(keys), desc.serial);
+    }
     if (compiled) compiled->cache_metadata(metadata);
   }
   if (self.core.echo.load(std::memory_order_relaxed) > 1) {
@@ -319,10 +345,14 @@ const ExecutionOptions& effective_options(const ConnectionState& self, const sql
 
 // Named paramstyles take the sets as Params, with the statement's own values under them.
 dbapi::ParamRows bind_named(const sql::Compiled& c, std::span<const NamedSet> sets,
-                            const Params* bound, bool many, bool hide_parameters,
-                            std::vector<Params>& storage, std::vector<const Params*>& refs) {
+                            std::span<const Params> defaults, const Params* bound, bool many,
+                            bool hide_parameters, std::vector<Params>& storage,
+                            std::vector<const Params*>& refs) {
   for (std::size_t i = 0; i < sets.size(); ++i) {
     Params merged = bound ? *bound : Params{};
+    if (!defaults.empty()) {
+      for (const auto& [k, v] : defaults[i]) merged.set(k, v);
+    }
     for (const auto& [k, v] : sets[i].to_params()) merged.set(k, v);
     for (const auto& name : c.bind_names) {
       if (!merged.contains(name)) {
@@ -357,6 +387,59 @@ void fire_execute_event(ConnectionState& self, const sql::Executable& stmt,
   }
 }
 
+// Runs the statement's callable column defaults once per parameter set; empty when it has none.
+std::vector<Params> callable_defaults(const sql::Compiled& c, std::size_t sets) {
+  std::vector<Params> out;
+  if (c.callable_defaults.empty()) return out;
+  out.resize(sets);
+  for (Params& row : out) {
+    for (const auto& d : c.callable_defaults) row.set(d.bind_name, (*d.callable)());
+  }
+  return out;
+}
+
+// What the CursorResult of a construct reports about the insert() / update() it ran (SPEC §14.1):
+// the parameters as bound, and for an insert the primary key of each row, from the parameters
+// or, for one row, the database's lastrowid for the autoincrement column.
+CursorResult::InsertInfo insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
+                                     std::span<const Params> defaults, const Params* bound,
+                                     bool many, std::optional<std::int64_t> lastrowid) {
+  CursorResult::InsertInfo info;
+  info.compiled = true;
+  info.is_insert = c.is_insert;
+  info.is_update = c.is_update;
+  info.executemany = many;
+  info.explicit_returning = c.has_returning;
+  if (!c.is_insert && !c.is_update) return info;
+  info.prefetch_cols = c.prefetch_cols;
+  info.postfetch_cols = c.postfetch_cols;
+  info.parameters.reserve(sets.size());
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    Params& p = info.parameters.emplace_back();
+    const Params* row_defaults = defaults.empty() ? nullptr : &defaults[i];
+    for (const std::string& name : c.bind_names) {
+      if (const Value* v = find_bind(name, sets[i], row_defaults, bound)) p.set(name, *v);
+    }
+  }
+  if (!c.is_insert) return info;
+  auto keys = std::make_shared<const ResultMetadata>(c.primary_key);
+  info.inserted_primary_key_rows.reserve(info.parameters.size());
+  for (const Params& p : info.parameters) {
+    std::vector<Value> pk;
+    pk.reserve(c.primary_key.size());
+    for (const std::string& name : c.primary_key) {
+      const Value* v = p.find(name);
+      if ((!v || v->is_null()) && !many && lastrowid && name == c.autoincrement_column) {
+        pk.emplace_back(*lastrowid);
+      } else {
+        pk.push_back(v ? *v : Value());
+      }
+    }
+    info.inserted_primary_key_rows.emplace_back(keys, std::move(pk));
+  }
+  return info;
+}
+
 CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt,
                               std::span<const NamedSet> sets, bool many,
                               const ExecutionOptions& call_options) {
@@ -366,10 +449,17 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   const bool events = self.has_events() && self.owner;
   if (events) fire_execute_event(self, stmt, sets, many, opts, nullptr);
 
+  // The first parameter set decides which columns an insert() / update() renders; text() does
+  // not look at it, so its braced lists are never copied.
+  const bool textual = dynamic_cast<const sql::TextClause*>(&stmt) != nullptr;
+  Params first_storage;
+  const Params* first = sets.empty() || textual ? nullptr : &sets.front().as_params(first_storage);
   sql::CompiledCache* cache =
       opts.compiled_cache_disabled() ? nullptr : self.core.compiled_cache.get();
-  const sql::CompileResult compiled = stmt.compile(*self.core.dialect, cache);
+  const sql::CompileResult compiled =
+      stmt.compile(sql::CompileRequest{*self.core.dialect, cache, first, many, &opts});
   const sql::Compiled& c = *compiled.compiled;
+  const std::vector<Params> defaults = callable_defaults(c, std::max<std::size_t>(sets.size(), 1));
 
   // Parameters by position, checked before anything reaches the database.
   const Params* bound = stmt.bound_values();
@@ -379,20 +469,24 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   std::vector<Params> named_storage;
   std::vector<const Params*> named_refs;
   dbapi::ParamRows rows;
+  static const Params no_params;
+  const NamedSet no_set(no_params);
+  const std::span<const NamedSet> given = sets.empty() ? std::span(&no_set, 1) : sets;
+  auto defaults_of = [&](std::size_t i) { return defaults.empty() ? nullptr : &defaults[i]; };
   try {
     if (c.named_paramstyle) {
-      rows = bind_named(c, sets, bound, many, self.core.hide_parameters, named_storage, named_refs);
+      rows = bind_named(c, sets, defaults, bound, many, self.core.hide_parameters, named_storage,
+                        named_refs);
     } else if (!many) {
-      static const Params no_params;
       refs.reserve(width);
-      bind_row(c, sets.empty() ? NamedSet(no_params) : sets.front(), bound, std::nullopt,
-               self.core.hide_parameters, refs);
+      bind_row(c, given.front(), defaults_of(0), bound, std::nullopt, self.core.hide_parameters,
+               refs);
       if (width) rows = dbapi::ParamRows::positional(refs.span(), width);
     } else {
       flat.reserve(width * sets.size());
       for (std::size_t i = 0; i < sets.size(); ++i) {
         refs.reserve(width);
-        bind_row(c, sets[i], bound, i, self.core.hide_parameters, refs);
+        bind_row(c, sets[i], defaults_of(i), bound, i, self.core.hide_parameters, refs);
         flat.insert(flat.end(), refs.span().begin(), refs.span().end());
       }
       if (width) rows = dbapi::ParamRows::positional(flat, width);
@@ -416,10 +510,13 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   call.outcome = compiled.outcome;
   call.compile_time = compiled.compile_time;
   call.options = &opts;
-  call.kind = dynamic_cast<const sql::TextClause*>(&stmt) ? CursorCall::Kind::text
+  call.kind = textual ? CursorCall::Kind::text
               : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
                                                           : CursorCall::Kind::select;
   CursorResult result = run_cursor(self, call);
+  if (!textual) {
+    result.set_insert_info(insert_info(c, given, defaults, bound, many, result.lastrowid()));
+  }
   if (events) fire_execute_event(self, stmt, sets, many, opts, &result);
   return result;
 }

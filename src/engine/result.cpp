@@ -311,6 +311,7 @@ CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi:
     cursor_.reset();
     return;
   }
+  if (!metadata->processors().empty()) processors_ = &metadata->processors();
   std::vector<Value> buffer;
   if (!conn_->spare_row_buffers.empty()) {
     buffer = std::move(conn_->spare_row_buffers.back());
@@ -393,6 +394,13 @@ std::size_t CursorResult::fetch_raw(std::span<Value> out, std::size_t rows) {
     if (conn_->closed()) detail::throw_wrapped(e, sql, {}, conn_->core.hide_parameters, false);
     conn_->handle_dbapi_error(e, sql, {}, cursor_.get());
   }
+  if (processors_) {
+    for (std::size_t i = 0; i < got; ++i) {
+      for (std::size_t k = 0; k < w; ++k) {
+        if (const ValueProcessor p = (*processors_)[k]) out[i * w + k] = p(out[i * w + k]);
+      }
+    }
+  }
   if (conn_->core.echo.load(std::memory_order_relaxed) > 1) {
     for (std::size_t i = 0; i < got; ++i) {
       std::string repr = "Row (";
@@ -429,22 +437,74 @@ bool CursorResult::supports_sane_multi_rowcount() const noexcept {
   return conn_->core.dialect->supports_sane_multi_rowcount();
 }
 
-const Row& CursorResult::inserted_primary_key() const {
-  if (!insert_.compiled) {
+namespace {
+
+void require_compiled(const CursorResult::InsertInfo& info) {
+  if (!info.compiled) {
     throw exc::InvalidRequestError("Statement is not a compiled expression construct.");
   }
-  if (!insert_.is_insert) {
+}
+
+void require_insert(const CursorResult::InsertInfo& info) {
+  require_compiled(info);
+  if (!info.is_insert) {
     throw exc::InvalidRequestError("Statement is not an insert() expression construct.");
   }
+}
+
+void require_insert_or_update(const CursorResult::InsertInfo& info) {
+  require_compiled(info);
+  if (!info.is_insert && !info.is_update) {
+    throw exc::InvalidRequestError(
+        "Statement is not an insert() or update() expression construct.");
+  }
+}
+
+}  // namespace
+
+const Row& CursorResult::inserted_primary_key() const {
+  require_insert(insert_);
   if (insert_.explicit_returning) {
     throw exc::InvalidRequestError("Can't call inserted_primary_key when returning() is used.");
   }
-  if (insert_.executemany || !insert_.inserted_primary_key) {
+  if (insert_.executemany || insert_.inserted_primary_key_rows.size() != 1) {
     throw exc::InvalidRequestError(
         "This statement was an executemany call; if primary key returning is supported, please "
         "use .inserted_primary_key_rows.");
   }
-  return *insert_.inserted_primary_key;
+  return insert_.inserted_primary_key_rows.front();
+}
+
+const std::vector<Row>& CursorResult::inserted_primary_key_rows() const {
+  require_insert(insert_);
+  return insert_.inserted_primary_key_rows;
+}
+
+std::optional<Row> CursorResult::returned_defaults() const {
+  return std::nullopt;
+}
+
+const std::vector<Params>& CursorResult::last_inserted_params() const {
+  require_insert(insert_);
+  return insert_.parameters;
+}
+
+const std::vector<Params>& CursorResult::last_updated_params() const {
+  require_compiled(insert_);
+  if (!insert_.is_update) {
+    throw exc::InvalidRequestError("Statement is not an update() expression construct.");
+  }
+  return insert_.parameters;
+}
+
+const std::vector<std::string>& CursorResult::prefetch_cols() const {
+  require_insert_or_update(insert_);
+  return insert_.prefetch_cols;
+}
+
+const std::vector<std::string>& CursorResult::postfetch_cols() const {
+  require_insert_or_update(insert_);
+  return insert_.postfetch_cols;
 }
 
 }  // namespace athanor

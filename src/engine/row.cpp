@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <limits>
+#include <algorithm>
 #include <ostream>
 #include <stdexcept>
 
 #include "athanor/exc.hpp"
+#include "athanor/sql/schema.hpp"
 
 namespace athanor {
 
@@ -30,6 +32,35 @@ ResultMetadata::ResultMetadata(std::vector<std::string> keys, Duplicates duplica
     const auto [it, added] = index_.try_emplace(keys_[i], i);
     if (!added) it->second = ambiguous_slot;
   }
+}
+
+ResultMetadata::ResultMetadata(std::vector<std::string> keys, std::uint64_t description_serial,
+                               std::vector<ColumnIdentity> columns,
+                               std::vector<ValueProcessor> processors)
+    : ResultMetadata(std::move(keys), description_serial) {
+  columns_ = std::move(columns);
+  const bool any = std::any_of(processors.begin(), processors.end(),
+                               [](ValueProcessor p) { return p != nullptr; });
+  if (any) processors_ = std::move(processors);
+}
+
+ColumnIdentity identity_of(const sql::Column& column) {
+  const sql::Node& n = *column.node();
+  return {n.from.get(), n.column, n.name};
+}
+
+std::size_t ResultMetadata::index_of(const sql::Column& column) const {
+  const ColumnIdentity wanted = identity_of(column);
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i] == wanted) return i;
+  }
+  const sql::Node& n = *column.node();
+  std::string shown = n.name;
+  if (n.from && n.from->kind == sql::FromKind::table) {
+    shown = static_cast<const sql::TableData&>(*n.from).name + "." + n.name;
+  }
+  throw exc::NoSuchColumnError(
+      fmt::format("Could not locate column in row for column '{}'", shown));
 }
 
 std::ptrdiff_t ResultMetadata::find(std::string_view name) const noexcept {

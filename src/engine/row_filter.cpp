@@ -10,6 +10,9 @@ namespace athanor {
 
 std::size_t ColumnKey::resolve(const ResultMetadata& metadata) const {
   if (const auto* name = std::get_if<std::string_view>(&key_)) return metadata.index_of(*name);
+  if (const auto* column = std::get_if<const sql::Column*>(&key_)) {
+    return metadata.index_of(**column);
+  }
   const std::ptrdiff_t given = std::get<std::ptrdiff_t>(key_);
   const auto n = static_cast<std::ptrdiff_t>(metadata.size());
   const std::ptrdiff_t i = given < 0 ? given + n : given;
@@ -93,15 +96,18 @@ RowFilter& RowFilter::operator=(RowFilter&& other) noexcept {
 void RowFilter::columns(std::span<const ColumnKey> keys) {
   std::vector<std::size_t> index;
   std::vector<std::string> names;
+  std::vector<ColumnIdentity> identities;  // so that the kept columns are still found by Column
   index.reserve(keys.size());
   names.reserve(keys.size());
   for (const ColumnKey& key : keys) {
     const std::size_t pos = key.resolve(*out_);
     names.push_back(out_->keys()[pos]);
+    if (!out_->columns().empty()) identities.push_back(out_->columns()[pos]);
     index.push_back(index_.empty() ? pos : index_[pos]);
   }
   index_ = std::move(index);
-  out_ = std::make_shared<const ResultMetadata>(std::move(names));
+  out_ = std::make_shared<const ResultMetadata>(std::move(names), 0, std::move(identities),
+                                                std::vector<ValueProcessor>{});
   slot_.resize(index_.size());
 }
 

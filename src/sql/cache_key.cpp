@@ -14,9 +14,16 @@ void KeyWalk::text(std::string_view s) {
   key.append(s);
 }
 
+// Most numbers in a key are small (list sizes, name lengths): one byte for 0..254, else a 0xFF
+// marker and the eight bytes. The encoding stays prefix-free, so keys cannot run together.
 void KeyWalk::number(std::int64_t n) {
-  char buf[sizeof n];
-  std::memcpy(buf, &n, sizeof n);
+  if (n >= 0 && n < 0xFF) {
+    key += static_cast<char>(n);
+    return;
+  }
+  char buf[1 + sizeof n];
+  buf[0] = static_cast<char>(0xFF);
+  std::memcpy(buf + 1, &n, sizeof n);
   key.append(buf, sizeof buf);
 }
 
@@ -27,8 +34,9 @@ void KeyWalk::pointer(const void* p) {
 }
 
 void KeyWalk::type(const TypeEngine& t) {
-  key += static_cast<char>(t.kind);
-  if (t.length >= 0 || t.precision >= 0 || t.scale >= 0) {
+  const bool sized = t.length >= 0 || t.precision >= 0 || t.scale >= 0;
+  key += static_cast<char>(static_cast<int>(t.kind) | (sized ? 0x80 : 0));  // 0x80: sizes follow
+  if (sized) {
     number(t.length);
     number(t.precision);
     number(t.scale);
@@ -62,6 +70,7 @@ void KeyWalk::node(const NodePtr& p) {
   type(n.type);
   switch (n.kind) {
     case NodeKind::column:
+      if (collect_) anchors.push_back(p);
       if (n.from)
         from(n.from);
       else
@@ -99,7 +108,7 @@ void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
     case FromKind::table:
       tag('T');
       pointer(f.get());
-      if (collect_) tables.push_back(f);
+      if (collect_) anchors.push_back(f);
       return;
     case FromKind::alias: {
       const auto& a = static_cast<const AliasData&>(*f);
@@ -130,10 +139,38 @@ void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
   }
 }
 
+namespace {
+
+// The number of columns from `at` on that are a table's own column nodes in table order (what
+// select(table) lists), or 0.
+std::size_t whole_table_at(const std::vector<NodePtr>& columns, std::size_t at) {
+  const Node& n = *columns[at];
+  if (n.kind != NodeKind::column || !n.from || n.from->kind != FromKind::table) return 0;
+  const auto& nodes = static_cast<const TableData&>(*n.from).column_nodes;
+  if (nodes.empty() || &n != &nodes.front() || columns.size() - at < nodes.size()) return 0;
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    if (columns[at + i].get() != &nodes[i]) return 0;
+  }
+  return nodes.size();
+}
+
+}  // namespace
+
 void KeyWalk::select(const SelectData& s) {
   tag('S');
   key += static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0));
-  nodes(s.columns);
+  // A whole table's columns are one token (its address), not one entry per column.
+  number(static_cast<std::int64_t>(s.columns.size()));
+  for (std::size_t i = 0; i < s.columns.size();) {
+    if (const std::size_t whole = whole_table_at(s.columns, i)) {
+      tag('*');  // not a NodeKind: cannot be read as the start of a node
+      pointer(s.columns[i]->from.get());
+      if (collect_) anchors.push_back(s.columns[i]);
+      i += whole;
+    } else {
+      node(s.columns[i++]);
+    }
+  }
   number(static_cast<std::int64_t>(s.froms.size()));
   for (const auto& f : s.froms) from(f);
   nodes(s.where);

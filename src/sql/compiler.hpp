@@ -95,7 +95,9 @@ class KeyWalk {
   std::string key;
   bool cacheable = true;
   std::vector<LiteralSlot> slots;
-  std::vector<std::shared_ptr<const FromData>> tables;  // when collecting: keeps them alive
+  // When collecting: what keeps the tables named by address alive (the tables, and the column
+  // nodes, which own their table even where the node's `from` does not).
+  std::vector<std::shared_ptr<const void>> anchors;
 
  private:
   const Params* parameters_;

@@ -98,6 +98,9 @@ void SqlCompiler::result_column(const Node& n, bool asfrom, std::vector<std::str
   used.push_back(key);
   if (top_level && compiled) {
     compiled->result_keys.push_back(std::move(key));
+    compiled->result_columns.push_back(n.kind == NodeKind::column
+                                           ? ColumnIdentity{n.from.get(), n.column, n.name}
+                                           : ColumnIdentity{});
     compiled->result_processors.push_back(n.type.result_processor(dialect));
   }
 }
@@ -203,6 +206,7 @@ void SqlCompiler::returning(const std::vector<NodePtr>& cols, const TableData* d
         !rules.returning_includes_table()) {
       out += quote(n.name);
       compiled->result_keys.push_back(n.name);
+      compiled->result_columns.push_back({n.from.get(), n.column, n.name});
       compiled->result_processors.push_back(n.type.result_processor(dialect));
     } else {
       result_column(n, false, used);
@@ -247,8 +251,18 @@ void crud_value(SqlCompiler& c, const CrudColumn& cc, const std::string& name) {
   c.placeholder(name);
 }
 
+// The column whose value the database generates when an INSERT leaves it out (its lastrowid):
+// a single Integer primary key, unless autoincrement=false.
+std::string autoincrement_column(const TableData& t) {
+  if (t.primary_key.size() != 1) return {};
+  const ColumnData* pk = t.find(t.primary_key.front());
+  if (!pk || !pk->type.is_integer() || pk->options.autoincrement == false) return {};
+  return pk->name;
+}
+
 void dml_facts(SqlCompiler& c, const TableData& t, const std::vector<CrudColumn>& cols) {
   c.compiled->primary_key = t.primary_key;
+  c.compiled->autoincrement_column = autoincrement_column(t);
   for (const auto& col : t.columns) {
     const bool rendered = std::any_of(cols.begin(), cols.end(),
                                       [&](const CrudColumn& cc) { return cc.column == col.get(); });
@@ -278,6 +292,7 @@ void Insert::render(SqlCompiler& c) const {
     c.out += ") ";
     c.select(*d.from_select, false, false);
     c.compiled->result_keys.clear();  // the SELECT's columns are not the statement's results
+    c.compiled->result_columns.clear();
     c.compiled->result_processors.clear();
     dml_facts(c, *d.table, {});
   } else if (d.rows.size() > 1) {

@@ -18,14 +18,6 @@ DmlData& DmlStatement::mut() {
   return *data_;
 }
 
-bool DmlStatement::has_callable_defaults() const {
-  for (const auto& c : data_->table->columns) {
-    if (c->options.default_.callable) return true;
-    if (c->options.onupdate && c->options.onupdate->callable) return true;
-  }
-  return false;
-}
-
 namespace {
 
 void check_columns(const TableData& t, const ValuesMap& row) {

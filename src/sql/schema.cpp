@@ -49,6 +49,10 @@ Column::Column(std::shared_ptr<const FromData> from, const ColumnData* column) :
   node_ = column_node(std::move(from), column, column->name);
 }
 
+Column::Column(NodePtr node, const ColumnData* column) : data_(column) {
+  node_ = std::move(node);
+}
+
 Column::Column(std::shared_ptr<const FromData> from, std::string name, TypeEngine type,
                const ColumnData* column)
     : data_(column) {
@@ -74,13 +78,25 @@ Column FromClause::c(std::string_view name) const {
     throw exc::ArgumentError(fmt::format("Subquery has no column named '{}'", name));
   }
   const TableData& t = detail::underlying_table(*data_);
-  if (const ColumnData* col = t.find(name)) return Column(data_, col);
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    if (t.columns[i]->name != name) continue;
+    if (data_->kind == FromKind::table) return Column(t.column_node(data_, i), t.columns[i].get());
+    return Column(data_, t.columns[i].get());
+  }
   throw exc::ArgumentError(fmt::format("Table '{}' has no column named '{}'", t.name, name));
 }
 
 std::vector<Column> FromClause::columns() const {
   std::vector<Column> out;
-  for (const auto& c : detail::underlying_table(*data_).columns) out.emplace_back(data_, c.get());
+  const TableData& t = detail::underlying_table(*data_);
+  out.reserve(t.columns.size());
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    if (data_->kind == FromKind::table) {
+      out.emplace_back(t.column_node(data_, i), t.columns[i].get());
+    } else {
+      out.emplace_back(data_, t.columns[i].get());
+    }
+  }
   return out;
 }
 
@@ -232,6 +248,15 @@ std::shared_ptr<TableData> build_table(std::string name, MetaData& metadata,
       throw exc::InvalidRequestError(
           fmt::format("Table '{}' is already defined for this MetaData instance.", t->fullname()));
     }
+  }
+  // Not owning: the nodes live inside the table (see TableData::column_nodes).
+  const std::shared_ptr<const FromData> self(std::shared_ptr<const FromData>(), t.get());
+  t->column_nodes.reserve(t->columns.size());
+  for (const auto& c : t->columns) {
+    Node n{.kind = NodeKind::column, .name = c->name, .type = c->type};
+    n.from = self;
+    n.column = c.get();
+    t->column_nodes.push_back(std::move(n));
   }
   tables.push_back(t);
   return t;

@@ -6,8 +6,16 @@
 
 namespace athanor::sql {
 
-Select::Select(std::vector<SelectArg> items) : data_(std::make_shared<SelectData>()) {
-  for (auto& item : items) {
+Select::Select(std::span<const SelectArg> items) : data_(std::make_shared<SelectData>()) {
+  std::size_t columns = 0;
+  for (const auto& item : items) {
+    const auto* f = std::get_if<FromClause>(&item.item);
+    columns += f && f->from_data()->kind == FromKind::table
+                   ? static_cast<const TableData&>(*f->from_data()).columns.size()
+                   : 1;
+  }
+  data_->columns.reserve(columns);
+  for (const auto& item : items) {
     if (auto* e = std::get_if<ColumnElement>(&item.item)) {
       data_->columns.push_back(e->node());
     } else {
@@ -19,6 +27,11 @@ Select::Select(std::vector<SelectArg> items) : data_(std::make_shared<SelectData
           Node n{.kind = NodeKind::column, .name = detail::exported_name(*col), .type = col->type};
           n.from = f.from_data();
           data_->columns.push_back(std::make_shared<const Node>(std::move(n)));
+        }
+      } else if (f.from_data()->kind == FromKind::table) {
+        const auto& t = static_cast<const TableData&>(*f.from_data());
+        for (std::size_t i = 0; i < t.columns.size(); ++i) {
+          data_->columns.push_back(t.column_node(f.from_data(), i));
         }
       } else {
         for (const auto& c : f.columns()) data_->columns.push_back(c.node());

@@ -118,19 +118,56 @@ std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const
       }
     } else if (auto it = c.default_bind_names.find(slot.default_column);
                it != c.default_bind_names.end()) {
-      name = it->second;
+      const ColumnOptions& o = slot.default_column->options;
+      const ColumnDefault& d = slot.onupdate ? *o.onupdate : o.default_;
+      if (d.callable) {
+        out->callable_defaults.push_back({it->second, &d.callable});  // run per parameter set
+      } else {
+        name = it->second;
+      }
     }
     out->literal_names.push_back(std::move(name));
   }
   out->anchor =
-      std::make_shared<const std::vector<std::shared_ptr<const FromData>>>(std::move(w.tables));
+      std::make_shared<const std::vector<std::shared_ptr<const void>>>(std::move(w.anchors));
   return out;
 }
+
+namespace {
+
+// The key walk's buffers, reused by each thread so that a cache hit allocates nothing for its key.
+struct WalkBuffers {
+  std::string key;
+  std::vector<detail::LiteralSlot> slots;
+};
+thread_local WalkBuffers walk_buffers;
+
+// Lends the thread's buffers to one walk and takes them back after it.
+class BorrowedBuffers {
+ public:
+  explicit BorrowedBuffers(detail::KeyWalk& w) : w_(w) {
+    w_.key.swap(walk_buffers.key);
+    w_.slots.swap(walk_buffers.slots);
+    w_.key.clear();
+    w_.slots.clear();
+  }
+  ~BorrowedBuffers() {
+    walk_buffers.key.swap(w_.key);
+    walk_buffers.slots.swap(w_.slots);
+  }
+  BorrowedBuffers(const BorrowedBuffers&) = delete;
+  BorrowedBuffers& operator=(const BorrowedBuffers&) = delete;
+
+ private:
+  detail::KeyWalk& w_;
+};
+
+}  // namespace
 
 CompileResult Statement::compile(const CompileRequest& request) const {
   const Value* translate = find_translate_map(request.options, options_);
   detail::KeyWalk w(request.parameters, false);
-  w.key.reserve(160);
+  const BorrowedBuffers borrowed(w);
   w.text(request.dialect.name());
   w.number(static_cast<int>(request.dialect.paramstyle()));
   w.tag(request.executemany ? 'M' : 'S');
@@ -159,7 +196,7 @@ CompileResult Statement::compile(const CompileRequest& request) const {
     if (!names[i].empty()) bound.set(names[i], w.slots[i].value());
   }
   const BoundHolder* h = bound_.head.load(std::memory_order_acquire);
-  if (has_callable_defaults() || !h || !(h->params == bound)) install(std::move(bound));
+  if (!h || !(h->params == bound)) install(std::move(bound));
 
   result.compiled = compiled.get();
   result.owner = std::move(compiled);

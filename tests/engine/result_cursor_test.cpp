@@ -92,7 +92,7 @@ TEST_P(ResultCursor, InsertedPrimaryKeySeamForTheExpressionLanguage) {
             "Statement is not an insert() expression construct.");
   auto meta = std::make_shared<const sa::ResultMetadata>(std::vector<std::string>{"id"});
   info.is_insert = true;
-  info.inserted_primary_key = sa::Row(meta, {10});
+  info.inserted_primary_key_rows = {sa::Row(meta, {10})};
   result.set_insert_info(info);
   EXPECT_TRUE(result.is_insert());
   EXPECT_EQ(result.inserted_primary_key().repr(), "(10,)");

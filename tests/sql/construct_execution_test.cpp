@@ -91,13 +91,8 @@ TEST(ConstructExecution, SeedBulkInsertAndBulkUpdateWithBindparam) {
     rows.push_back({{"name", "user_" + std::to_string(i)},
                     {"email", "user_" + std::to_string(i) + "@example.com"}});
   }
-  // The seed's conn.execute(users.insert(), rows): until execute.cpp passes the first parameter
-  // set to compile(), the columns are named with bindparam (see the issue 6 report).
-  engine.begin([&](sa::Connection& conn) {
-    conn.execute(sa::insert(s.users).values(
-                     {{"name", sa::bindparam("name")}, {"email", sa::bindparam("email")}}),
-                 rows);
-  });
+  // The seed's conn.execute(users.insert(), rows): the columns come from the first set's keys.
+  engine.begin([&](sa::Connection& conn) { conn.execute(s.users.insert(), rows); });
   auto stmt = sa::update(s.users)
                   .where(s.users.c("id") == sa::bindparam("uid"))
                   .values({{"status", sa::bindparam("s")}});
@@ -139,6 +134,11 @@ TEST(ConstructCache, SameStructureDifferentValuesIsOneEntry) {
   EXPECT_NE(sa::select(s.users).limit(1).cache_key(), a.cache_key());
   EXPECT_EQ(sa::select(s.users).limit(1).cache_key(), sa::select(s.users).limit(9).cache_key());
   EXPECT_TRUE(sa::CreateTable(s.users).cache_key().empty());
+  // select(table) keys the whole column list by the table: still distinct from other FROMs.
+  EXPECT_NE(sa::select(s.users).cache_key(), sa::select(s.orders).cache_key());
+  EXPECT_NE(sa::select(s.users).cache_key(), sa::select(s.users.c("id")).cache_key());
+  EXPECT_NE(sa::select(s.users).cache_key(), sa::select(s.users.alias("u")).cache_key());
+  EXPECT_EQ(sa::select(s.users).cache_key(), sa::select(s.users).cache_key());
 }
 
 TEST(ConstructCache, EchoShowsGeneratedOnceThenCached) {

@@ -292,20 +292,40 @@ class CursorResult : public Result {
   bool supports_sane_rowcount() const noexcept;
   bool supports_sane_multi_rowcount() const noexcept;
 
-  // Whether the statement was an insert() construct, and the primary key it inserted. Seam for
-  // the expression language: the execution context of a compiled insert() fills InsertInfo via
-  // set_insert_info(); until then every result reports is_insert() false and
-  // inserted_primary_key() raises SQLAlchemy's "Statement is not a compiled expression
-  // construct." / "Statement is not an insert() expression construct.".
+  // What a compiled insert() / update() leaves behind (SPEC §14.1). Each raises
+  // exc::InvalidRequestError with SQLAlchemy's wording when the statement was not a construct
+  // ("Statement is not a compiled expression construct.") or not of the right kind.
+  bool is_insert() const noexcept { return insert_.is_insert; }
+  // The primary key of the row a single-row insert() made, in the table's primary-key order:
+  // the values given (or defaulted), the database's lastrowid for the autoincrement column, NULL
+  // where the value is not known. Not for executemany or an insert with returning().
+  const Row& inserted_primary_key() const;
+  // One such Row per parameter set (executemany: the generated values are NULL).
+  const std::vector<Row>& inserted_primary_key_rows() const;
+  // The server defaults fetched with return_defaults(); nullopt, as without it.
+  std::optional<Row> returned_defaults() const;
+  // The statement's bound parameters as executed, one Params per parameter set (SQLAlchemy
+  // gives a dict for one set and a list for executemany; here it is always the list).
+  const std::vector<Params>& last_inserted_params() const;
+  const std::vector<Params>& last_updated_params() const;
+  // Names of the columns whose values the client computed (Column defaults) and of those the
+  // server filled (server_default), for an insert() or update().
+  const std::vector<std::string>& prefetch_cols() const;
+  const std::vector<std::string>& postfetch_cols() const;
+
+  // Filled by the execution of a construct (src/engine/execute.cpp); text() and driver SQL
+  // leave it empty.
   struct InsertInfo {
     bool compiled = false;  // the statement was a compiled construct (not text()/driver SQL)
     bool is_insert = false;
+    bool is_update = false;
     bool executemany = false;
     bool explicit_returning = false;
-    std::optional<Row> inserted_primary_key;
+    std::vector<Row> inserted_primary_key_rows;  // insert()
+    std::vector<Params> parameters;              // insert() / update(): per parameter set
+    std::vector<std::string> prefetch_cols;
+    std::vector<std::string> postfetch_cols;
   };
-  bool is_insert() const noexcept { return insert_.is_insert; }
-  const Row& inserted_primary_key() const;
   void set_insert_info(InsertInfo info) { insert_ = std::move(info); }
 
   // New fully buffered results over the remaining rows of this result and `other` (SQLAlchemy
@@ -339,6 +359,9 @@ class CursorResult : public Result {
   dbapi::CursorPtr cursor_;
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
+  // The result processors of the columns (in the metadata this result holds), run on each value
+  // read; nullptr when none applies.
+  const std::vector<ValueProcessor>* processors_ = nullptr;
   InsertInfo insert_;
 };
 

@@ -23,6 +23,23 @@
 
 namespace athanor {
 
+namespace sql {
+class Column;
+}
+
+// Which table column a result column is, for lookups by Column object: the FROM it belongs to
+// (table, alias or subquery), the table column behind it and its name. Compared, never followed.
+struct ColumnIdentity {
+  const void* from = nullptr;
+  const void* column = nullptr;
+  std::string name;
+  friend bool operator==(const ColumnIdentity&, const ColumnIdentity&) = default;
+};
+ColumnIdentity identity_of(const sql::Column& column);
+
+// Converts one raw driver value to the value a program expects (a Boolean from SQLite's 0/1).
+using ValueProcessor = Value (*)(const Value&);
+
 // The column keys of a result and the lookup from name to position. For duplicate names the last
 // column wins, as for SQLAlchemy's textual results, or, for horizontally spliced results, the name
 // is ambiguous and looking it up raises.
@@ -34,6 +51,10 @@ class ResultMetadata {
 
   explicit ResultMetadata(std::vector<std::string> keys, std::uint64_t description_serial = 0);
   ResultMetadata(std::vector<std::string> keys, Duplicates duplicates);
+  // A compiled construct's columns: besides the keys, which column each one is and the result
+  // processor of its type (nullptr: the value passes through), one per key.
+  ResultMetadata(std::vector<std::string> keys, std::uint64_t description_serial,
+                 std::vector<ColumnIdentity> columns, std::vector<ValueProcessor> processors);
 
   const std::vector<std::string>& keys() const noexcept { return keys_; }
   std::size_t size() const noexcept { return keys_.size(); }
@@ -43,9 +64,17 @@ class ResultMetadata {
   // Position of `name`; exc::NoSuchColumnError "Could not locate column in row for column 'x'",
   // exc::InvalidRequestError for an ambiguous name.
   std::size_t index_of(std::string_view name) const;
+  // Position of `column`; exc::NoSuchColumnError when the result has no such column.
+  std::size_t index_of(const sql::Column& column) const;
+  // Empty for results of text() and driver SQL.
+  const std::vector<ColumnIdentity>& columns() const noexcept { return columns_; }
+  // Empty unless at least one column has a processor.
+  const std::vector<ValueProcessor>& processors() const noexcept { return processors_; }
 
  private:
   std::vector<std::string> keys_;
+  std::vector<ColumnIdentity> columns_;
+  std::vector<ValueProcessor> processors_;
   // Only for wide results and those with ambiguous names (marked by the largest size_t).
   std::unordered_map<std::string_view, std::size_t> index_;
   std::uint64_t serial_;
@@ -85,6 +114,10 @@ class Row {
     return values_[metadata_->index_of(name)];
   }
   const Value& operator[](const char* name) const { return (*this)[std::string_view(name)]; }
+  // By Column object, for rows of a select() naming it; exc::NoSuchColumnError otherwise.
+  const Value& operator[](const sql::Column& column) const {
+    return values_[metadata_->index_of(column)];
+  }
 
   template <typename T, std::integral I>
   T get(I index) const {
@@ -97,6 +130,10 @@ class Row {
   template <typename T>
   T get(const char* name) const {
     return (*this)[std::string_view(name)].template as<T>();
+  }
+  template <typename T>
+  T get(const sql::Column& column) const {
+    return (*this)[column].template as<T>();
   }
 
   // The whole row as typed values, for structured bindings:
@@ -139,12 +176,13 @@ class Row {
 std::ostream& operator<<(std::ostream& os, const Row& row);
 
 // A read-only mapping of column name → value over one Row (Python's row._mapping). Keys are
-// names only; `mapping()["nope"]` is exc::NoSuchColumnError.
+// names (or Column objects); `mapping()["nope"]` is exc::NoSuchColumnError.
 class RowMapping {
  public:
   explicit RowMapping(Row row) : row_(std::move(row)) {}
   const Value& operator[](std::string_view key) const { return row_[key]; }
   const Value& operator[](const char* key) const { return row_[std::string_view(key)]; }
+  const Value& operator[](const sql::Column& key) const { return row_[key]; }
   template <typename T>
   T get(std::string_view key) const {
     return row_[key].template as<T>();

@@ -23,19 +23,20 @@
 
 namespace athanor {
 
-// A column named in columns(...) or scalars(...): a position (negative counts from the end) or a
-// name.
+// A column named in columns(...) or scalars(...): a position (negative counts from the end), a
+// name, or a Column object (for results of select() constructs; it must outlive the call).
 class ColumnKey {
  public:
   template <std::integral I>
   ColumnKey(I index) : key_(static_cast<std::ptrdiff_t>(index)) {}  // NOLINT: implicit by design
   ColumnKey(std::string_view name) : key_(name) {}                  // NOLINT
   ColumnKey(const char* name) : key_(std::string_view(name)) {}     // NOLINT
+  ColumnKey(const sql::Column& column) : key_(&column) {}           // NOLINT
   // The position of this key among `metadata`'s columns; exc::NoSuchColumnError when absent.
   std::size_t resolve(const ResultMetadata& metadata) const;
 
  private:
-  std::variant<std::ptrdiff_t, std::string_view> key_;
+  std::variant<std::ptrdiff_t, std::string_view, const sql::Column*> key_;
 };
 
 // unique(strategy): the value a row is told apart by (SQLAlchemy's `strategy(row)`).

@@ -9,12 +9,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "athanor/dialect.hpp"
 #include "athanor/engine/execution_options.hpp"
+#include "athanor/engine/row.hpp"
 #include "athanor/sql/types.hpp"
 #include "athanor/value.hpp"
 
@@ -47,18 +49,29 @@ struct Compiled {
   bool is_update = false;
   bool is_delete = false;
   bool has_returning = false;  // explicit .returning(...)
-  // Seams for the Result (wiring belongs to results/execute.cpp):
+  // What the execution and its Result need (src/engine/execute.cpp):
   //  - primary_key: the DML table's primary-key column names in table order; with the insert's
-  //    parameters and cursor.lastrowid they give CursorResult::inserted_primary_key().
+  //    parameters and cursor.lastrowid (for autoincrement_column, empty when the table has none)
+  //    they give CursorResult::inserted_primary_key().
   //  - prefetch_cols: columns whose value the client computed (Column defaults) and put in the
   //    parameters; postfetch_cols: columns filled by the server (server_default).
-  //  - result_keys / result_processors: per result column, its key and the type's result
-  //    processor (nullptr: pass through), e.g. SQLite 0/1 → bool for a Boolean column.
+  //  - result_keys / result_columns / result_processors: per result column, its key, which
+  //    column it is (for Row lookup by Column) and the type's result processor (nullptr: pass
+  //    through), e.g. SQLite 0/1 → bool for a Boolean column.
+  //  - callable_defaults: Column defaults that are C++ callables, bound under bind_name; the
+  //    executor runs each once per parameter set (their values are never cached).
   std::vector<std::string> primary_key;
+  std::string autoincrement_column;
   std::vector<std::string> prefetch_cols;
   std::vector<std::string> postfetch_cols;
   std::vector<std::string> result_keys;
+  std::vector<ColumnIdentity> result_columns;
   std::vector<Processor> result_processors;
+  struct CallableDefault {
+    std::string bind_name;
+    const std::function<Value()>* callable;  // owned by the table column (kept by `anchor`)
+  };
+  std::vector<CallableDefault> callable_defaults;
 
   // When this form was made: the "[cached since Xs ago]" badge counts from here.
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
@@ -114,11 +127,6 @@ class Executable {
 
   // The compiled form for the request's dialect, from its cache when it has it.
   virtual CompileResult compile(const CompileRequest& request) const = 0;
-  // The two-argument form: no parameters, no execution options. Kept so that callers that do not
-  // pass those yet (src/engine/execute.cpp) keep working; see the report of issue 6.
-  CompileResult compile(const Dialect& dialect, CompiledCache* cache) const {
-    return compile(CompileRequest{dialect, cache});
-  }
   // Bind values carried by the statement itself (text().bindparams()); execution parameters
   // override them.
   virtual const Params* bound_values() const noexcept { return nullptr; }

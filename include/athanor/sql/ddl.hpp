@@ -14,7 +14,6 @@ namespace athanor::sql {
 class DdlStatement : public Statement {
  public:
   CompileResult compile(const CompileRequest& request) const override;
-  using Executable::compile;
   void walk(detail::KeyWalk& w) const override;
 };
 

@@ -8,7 +8,7 @@
 //
 // Values given as C++ values are bound under the column's name (":name"); multi-row values()
 // binds "name_m0", "name_m1", ... Columns without a value that have a client-side default get it
-// at execution (callables run per execution).
+// at execution (a callable runs once per parameter set, executemany included).
 #pragma once
 
 #include <span>
@@ -47,7 +47,6 @@ class DmlStatement : public Statement {
  protected:
   explicit DmlStatement(const Table& table);
   DmlData& mut();
-  bool has_callable_defaults() const override;
   std::shared_ptr<DmlData> data_;
 };
 

@@ -85,6 +85,8 @@ class Column : public ColumnElement {
   Column(std::string name, TypeEngine type, ForeignKey fk, ColumnOptions options = {});
   // A column reference in an expression (what Table::c returns).
   Column(std::shared_ptr<const FromData> from, const ColumnData* column);
+  // A column reference sharing an existing node (a table's own column node).
+  Column(NodePtr node, const ColumnData* column);
   // A column of a subquery: its exported name and type (and the table column behind it, if any).
   Column(std::shared_ptr<const FromData> from, std::string name, TypeEngine type,
          const ColumnData* column);
@@ -160,7 +162,15 @@ struct TableData : FromData {
   // given to the Table exist before it, the ones columns imply are made as columns attach.
   std::vector<std::pair<char, std::size_t>> constraint_order;
   MetaDataData* metadata = nullptr;
+  // One expression node per column, made once: Table::c() and select(table) hand out these
+  // nodes (sharing ownership of the table) rather than building new ones per call. Their `from`
+  // points at this table without owning it, so the table does not own itself.
+  std::vector<Node> column_nodes;
   const ColumnData* find(std::string_view column) const noexcept;
+  // The shared node of column `index`, owning `self` (this table).
+  NodePtr column_node(const std::shared_ptr<const FromData>& self, std::size_t index) const {
+    return NodePtr(self, &column_nodes[index]);
+  }
   std::string fullname() const { return schema ? *schema + "." + name : name; }
 };
 

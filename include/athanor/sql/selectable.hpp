@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -66,7 +67,7 @@ struct SelectArg {
 
 class Select : public Statement {
  public:
-  explicit Select(std::vector<SelectArg> items);
+  explicit Select(std::span<const SelectArg> items);
 
   Select where(const ColumnElement& c) const& { return Select(*this).where(c); }
   Select&& where(const ColumnElement& c) &&;
@@ -111,7 +112,12 @@ class Select : public Statement {
 
 template <typename... Items>
 Select select(const Items&... items) {
-  return Select(std::vector<SelectArg>{SelectArg(items)...});
+  if constexpr (sizeof...(Items) == 0) {
+    return Select(std::span<const SelectArg>());
+  } else {
+    const SelectArg args[] = {SelectArg(items)...};
+    return Select(std::span<const SelectArg>(args));
+  }
 }
 
 // exists(): EXISTS (SELECT * FROM ... WHERE ...) — build with exists_select().where(...).

@@ -34,7 +34,6 @@ Value schema_translate_map(
 
 class Statement : public Executable {
  public:
-  using Executable::compile;
   CompileResult compile(const CompileRequest& request) const override;
   const Params* bound_values() const noexcept override;
   // The statement in the default dialect with named binds, as SQLAlchemy's str(stmt).
@@ -60,8 +59,6 @@ class Statement : public Executable {
     reset_bound();
     return *this;
   }
-  // Statements with a C++ callable default compute fresh values per execution.
-  virtual bool has_callable_defaults() const { return false; }
   void reset_bound() noexcept;
 
  private:

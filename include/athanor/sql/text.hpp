@@ -34,7 +34,6 @@ class TextClause : public Executable {
 
   // The engine's cache keys a text() by its SQL, so equal SQL in another TextClause is a cache
   // hit; each TextClause also keeps what it got, to skip the engine cache's lock next time.
-  using Executable::compile;
   CompileResult compile(const CompileRequest& request) const override;
   const Params* bound_values() const noexcept override {
     return bound_.empty() ? nullptr : &bound_;
