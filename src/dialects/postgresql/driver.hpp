@@ -1,0 +1,36 @@
+// The PostgreSQL driver: our DBAPI over libpq, behaving like psycopg2 where PEP 249 leaves room.
+//
+// Transactions begin lazily: outside autocommit mode, the first statement run while no
+// transaction is open is preceded by BEGIN; commit() and rollback() send COMMIT / ROLLBACK only
+// when a transaction is open (in_transaction()). Parameters use libpq's native "$1..$n"
+// placeholders. Statements are prepared under generated names and cached per connection, keyed
+// by SQL text, unless prepared_statement_cache_size is 0 (then every execution is an unnamed
+// PQexecParams, which is what pgbouncer's transaction mode needs).
+//
+// Errors carry the server's SQLSTATE as native_code; a connection lost at the socket level
+// (PQstatus() == CONNECTION_BAD) raises OperationalError with native_code "08006".
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "athanor/dbapi.hpp"
+#include "athanor/dialect.hpp"
+
+namespace athanor::dialects::postgresql {
+
+inline constexpr std::string_view kDriverName = "libpq";
+
+// Connect arguments: every libpq connection keyword (host, hostaddr, port, user, password, dbname,
+// sslmode, application_name, connect_timeout, options, ...) is passed through to
+// PQconnectdbParams as text; the driver's own:
+//   prepared_statement_cache_size  named prepared statements kept per connection, default 100
+//                                  (0: none, every statement unnamed)
+// A failed connect is an OperationalError whose message is libpq's (it names host and port,
+// never the password).
+dbapi::ConnectionPtr connect(const ConnectArgs& args);
+
+}  // namespace athanor::dialects::postgresql
