@@ -74,7 +74,6 @@ void PgCursor::check_open() const {
 void PgCursor::end_rows() noexcept {
   result_.reset();
   row_ = rows_ = 0;
-  later_sets_.clear();
   sql_.clear();
   fetch_sql_.clear();
   if (portal_.empty()) return;
@@ -159,7 +158,7 @@ void require_positional(const dbapi::ParamRows& params) {
 void PgCursor::execute_raw(std::string_view sql, std::size_t sql_hash,
                            const dbapi::ParamRows& params, bool many) {
   check_open();
-  end_rows();
+  discard_results();
   description_.reset();
   rowcount_ = -1;
   require_positional(params);
@@ -349,7 +348,7 @@ dbapi::CursorPtr PgConnection::make_cursor(bool server_side) {
 }
 
 void PgConnection::recycle(PgCursor* c) noexcept {
-  c->end_rows();
+  c->discard_results();
   (c->prev ? c->prev->next : live_) = c->next;
   if (c->next) c->next->prev = c->prev;
   c->prev = nullptr;
@@ -435,7 +434,7 @@ void PgConnection::close_cursors() noexcept {
 void PgConnection::close() noexcept {
   if (!pg_) return;
   PGconn* pg = std::exchange(pg_, nullptr);  // cursors now skip telling the server
-  for_each_cursor([](PgCursor& c) { c.end_rows(); });
+  for_each_cursor([](PgCursor& c) { c.discard_results(); });
   statements_.clear();
   PQfinish(pg);
 }

@@ -37,7 +37,7 @@ class PgCursor final : public dbapi::Cursor {
   bool nextset() override;
   void callproc(std::string_view name, const std::vector<Value>& params) override;
   void close() noexcept override {
-    end_rows();
+    discard_results();
     closed_ = true;
   }
   bool closed() const noexcept override;
@@ -47,9 +47,14 @@ class PgCursor final : public dbapi::Cursor {
   std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) override;
 
   // --- for PgConnection -----------------------------------------------------------------------
-  // Drops the rows (closing a server-side cursor while the session can still take commands);
-  // description and rowcount stay.
+  // Drops the current rows (closing a server-side cursor while the session can still take
+  // commands); description, rowcount and the further result sets stay.
   void end_rows() noexcept;
+  // Drops the current rows and the further result sets.
+  void discard_results() noexcept {
+    later_sets_.clear();
+    end_rows();
+  }
   // COMMIT or ROLLBACK ended the transaction: a server-side cursor declared inside it is gone.
   void transaction_ended() noexcept;
   void reopen() noexcept;

@@ -171,7 +171,6 @@ std::optional<ValuesInsert> split_values_insert(std::string_view sql) {
     if (depth == 0 && t.kind == Token::word && keyword_is(t.text, "VALUES")) break;
   }
   if (t.kind == Token::end) return std::nullopt;
-  const std::size_t head_end = lex.position();
   t = lex.next();
   if (!is_symbol(t, '(')) return std::nullopt;
   const std::size_t tuple_start = static_cast<std::size_t>(t.text.data() - sql.data());
@@ -186,8 +185,7 @@ std::optional<ValuesInsert> split_values_insert(std::string_view sql) {
   for (t = lex.next(); t.kind != Token::end; t = lex.next()) {
     if (!is_symbol(t, ';')) return std::nullopt;
   }
-  std::string_view head = sql.substr(0, head_end);
-  return ValuesInsert{head, sql.substr(tuple_start, tuple_end - tuple_start)};
+  return ValuesInsert{sql.substr(0, tuple_start), sql.substr(tuple_start, tuple_end - tuple_start)};
 }
 
 void append_renumbered(std::string& out, std::string_view tuple, int offset) {

@@ -117,6 +117,8 @@ TEST_F(PgDriver, ReadsEveryColumnTypeByOid) {
 TEST_F(PgDriver, ParametersRoundTripThroughEveryType) {
   auto c = connect();
   auto cur = c->cursor();
+  // A naive timestamp bound to timestamptz is read in the session's zone; UTC reads back as is.
+  cur->execute("SET TimeZone = 'UTC'");
   cur->execute(
       "CREATE TEMP TABLE t (i2 int2, i4 int4, i8 int8, f4 float4, f8 float8, n numeric, "
       "s text, v varchar(20), b bool, y bytea, d date, tm time, ts timestamp, tz timestamptz, "
@@ -154,10 +156,6 @@ TEST_F(PgDriver, ParametersRoundTripThroughEveryType) {
   const Rows rows = cur->fetchall();
   ASSERT_EQ(rows.size(), 2u);
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i == 13) {
-      // timestamptz from a naive timestamp: the session's zone, UTC on the test server.
-      EXPECT_EQ(scalar(*c, "SHOW TimeZone"), Value("UTC"));
-    }
     EXPECT_EQ(rows[0][i], values[i]) << "column " << i;
     EXPECT_TRUE(rows[1][i].is_null()) << "column " << i;
   }
