@@ -82,6 +82,19 @@ class Dialect {
     default_isolation_level_ = std::move(level);
   }
 
+  // --- connection characteristics ---------------------------------------------------------------
+  // Execution options other than isolation_level that set state on the driver connection
+  // (PostgreSQL's postgresql_readonly): the engine applies them like isolation_level, outside a
+  // transaction, and has the dialect reset them when the connection goes back to the pool.
+  virtual bool is_connection_characteristic(std::string_view /*option*/) const noexcept {
+    return false;
+  }
+  // Applies the characteristics among `options` (exc::ArgumentError for a bad value).
+  virtual void set_connection_characteristics(dbapi::Connection& /*conn*/,
+                                              const Params& /*options*/) {}
+  // Puts every characteristic back to the server's default.
+  virtual void reset_connection_characteristics(dbapi::Connection& /*conn*/) {}
+
   // --- errors ---------------------------------------------------------------------------------
   // True when `e` means the connection is unusable and must be discarded.
   virtual bool is_disconnect(const dbapi::Error& /*e*/, dbapi::Connection* /*conn*/,

@@ -4,6 +4,7 @@
 
 #include "athanor/dialect.hpp"
 #include "athanor/exc.hpp"
+#include "dialects/postgresql/dialect.hpp"
 #include "dialects/sqlite/dialect.hpp"
 
 namespace athanor::registry {
@@ -23,6 +24,9 @@ Registry& registry_locked(Registry& r) {
     r.builtins_added = true;
     for (const char* name : {"sqlite", "sqlite.sqlite3", "sqlite.pysqlite"}) {
       r.factories.emplace(name, &dialects::sqlite::make_dialect);
+    }
+    for (const char* name : {"postgresql", "postgresql.libpq"}) {
+      r.factories.emplace(name, &dialects::postgresql::make_dialect);
     }
   }
   return r;

@@ -89,27 +89,37 @@ void ConnectionState::apply_options(const ExecutionOptions& given) {
   ExecutionOptions opts = given;
   if (has_events() && owner)
     engine.layer().fire(event::set_connection_execution_options, *owner, opts);
-  if (auto level = opts.isolation_level()) {
+  const auto level = opts.isolation_level();
+  const Dialect& dialect = *core.dialect;
+  const auto characteristic = std::find_if(opts.begin(), opts.end(), [&](const auto& item) {
+    return dialect.is_connection_characteristic(item.first);
+  });
+  if (level || characteristic != opts.end()) {
     if (root && root->active) {
-      throw exc::InvalidRequestError(
+      throw exc::InvalidRequestError(fmt::format(
           "This connection has already initialized a SQLAlchemy Transaction() object via "
-          "begin() or autobegin; isolation_level may not be altered unless rollback() or "
-          "commit() is called first.");
+          "begin() or autobegin; {} may not be altered unless rollback() or commit() is called "
+          "first.",
+          level ? "isolation_level" : characteristic->first));
     }
-    const std::string normalized = checked_isolation_level(*core.dialect, *level);
+    const std::optional<std::string> normalized =
+        level ? std::optional(checked_isolation_level(dialect, *level)) : std::nullopt;
     dbapi::Connection& conn = dbapi_connection();
     try {
-      core.dialect->set_isolation_level(conn, normalized);
+      if (normalized) core.dialect->set_isolation_level(conn, *normalized);
+      if (characteristic != opts.end())
+        core.dialect->set_connection_characteristics(conn, opts.items());
     } catch (const dbapi::Error& e) {
       handle_dbapi_error(e, {}, {}, nullptr);
     }
-    // Back to the engine's level when the driver connection returns to the pool.
+    // Back to the engine's settings when the driver connection returns to the pool.
     auto& callbacks = proxy.entry()->finalize_callbacks();
     if (callbacks.empty()) {
       callbacks.push_back([core = engine.core()](dbapi::Connection& c) {
         core->dialect->set_isolation_level(
             c, core->isolation_level ? normalize_isolation_level(*core->isolation_level)
                                      : core->dialect->default_isolation_level());
+        core->dialect->reset_connection_characteristics(c);
       });
     }
   }
@@ -117,10 +127,11 @@ void ConnectionState::apply_options(const ExecutionOptions& given) {
   merged->merge(opts);
   options = std::move(merged);
   logging_token = options->logging_token();
-  const auto level = options->isolation_level();
-  autocommit_logging = level ? normalize_isolation_level(*level) == "AUTOCOMMIT"
-                             : core.isolation_level &&
-                                   normalize_isolation_level(*core.isolation_level) == "AUTOCOMMIT";
+  const auto merged_level = options->isolation_level();
+  autocommit_logging = merged_level
+                           ? normalize_isolation_level(*merged_level) == "AUTOCOMMIT"
+                           : core.isolation_level &&
+                                 normalize_isolation_level(*core.isolation_level) == "AUTOCOMMIT";
 }
 
 std::string checked_isolation_level(const Dialect& dialect, std::string_view level) {
@@ -279,6 +290,33 @@ TwoPhaseTransaction Connection::begin_twophase(std::optional<std::string> xid) {
   }
   state_->begin_root(detail::TransactionState::Kind::twophase, std::move(*xid));
   return TwoPhaseTransaction(state_, state_->root);
+}
+
+std::vector<std::string> Connection::recover_twophase() {
+  state_->check_open();
+  try {
+    return state_->core.dialect->do_recover_twophase(state_->dbapi_connection());
+  } catch (const dbapi::Error& e) {
+    state_->handle_dbapi_error(e, {}, {}, nullptr);
+  }
+}
+
+void Connection::commit_prepared(std::string_view xid) {
+  state_->check_open();
+  try {
+    state_->core.dialect->do_commit_twophase(state_->dbapi_connection(), xid, true);
+  } catch (const dbapi::Error& e) {
+    state_->handle_dbapi_error(e, {}, {}, nullptr);
+  }
+}
+
+void Connection::rollback_prepared(std::string_view xid) {
+  state_->check_open();
+  try {
+    state_->core.dialect->do_rollback_twophase(state_->dbapi_connection(), xid, true);
+  } catch (const dbapi::Error& e) {
+    state_->handle_dbapi_error(e, {}, {}, nullptr);
+  }
 }
 
 void Connection::commit() {

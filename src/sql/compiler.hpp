@@ -49,6 +49,12 @@ class DialectRules {
   // " LIMIT x OFFSET y" with the binds rendered through `c`.
   virtual void limit_clause(SqlCompiler& c, const SelectData& s) const;
   virtual std::string type_ddl(const TypeEngine& t) const;
+  // A column's type in CREATE TABLE (PostgreSQL's SERIAL for the autoincrement column).
+  virtual std::string column_type_ddl(const TableData& /*t*/, const ColumnData& col) const {
+    return type_ddl(col.type);
+  }
+  // ILIKE as an operator; otherwise lower(x) LIKE lower(y).
+  virtual bool native_ilike() const { return false; }
   // A function rendered as a keyword (SQLite's now() is CURRENT_TIMESTAMP); empty: name(args).
   virtual std::string keyword_function(std::string_view /*name*/) const { return {}; }
   // RETURNING columns qualified with the table name (SQLite's are not).

@@ -291,6 +291,12 @@ void SqlCompiler::expr(const Node& n) {
           return;
         case Op::ilike:
         case Op::not_ilike:
+          if (rules.native_ilike()) {
+            expr(l);
+            out += n.op == Op::ilike ? " ILIKE " : " NOT ILIKE ";
+            expr(r);
+            return;
+          }
           out += "lower(";
           expr(l);
           out += n.op == Op::ilike ? ") LIKE lower(" : ") NOT LIKE lower(";

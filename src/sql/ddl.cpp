@@ -68,7 +68,7 @@ void CreateTable::render(SqlCompiler& c) const {
     item();
     c.out += c.quote(col->name);
     c.out += ' ';
-    c.out += c.rules.type_ddl(col->type);
+    c.out += c.rules.column_type_ddl(t, *col);
     if (col->options.server_default) {
       c.out += " DEFAULT ";
       c.out += sql_string_literal(*col->options.server_default);

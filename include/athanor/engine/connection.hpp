@@ -85,6 +85,12 @@ class Connection {
   decltype(auto) begin_nested(Fn&& fn);
   // Two-phase (XA) transaction; xid defaults to a generated one. SQLite: exc::NotSupportedError.
   TwoPhaseTransaction begin_twophase(std::optional<std::string> xid = std::nullopt);
+  // The xids of the database's prepared two-phase transactions, which outlive the connection
+  // that prepared them; commit_prepared() / rollback_prepared() end one from any connection.
+  // SQLite: exc::NotSupportedError.
+  std::vector<std::string> recover_twophase();
+  void commit_prepared(std::string_view xid);
+  void rollback_prepared(std::string_view xid);
 
   void commit();
   void rollback();

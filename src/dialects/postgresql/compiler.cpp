@@ -1,0 +1,191 @@
+// PostgreSQL's SQL compiler rules: its reserved words, native booleans and ILIKE, LIMIT ALL for
+// an offset alone, SERIAL for the autoincrement column, and its own names for the generic types.
+#include "dialects/postgresql/compiler.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "sql/compiler.hpp"
+
+namespace athanor::dialects::postgresql {
+
+namespace {
+
+using sql::ColumnData;
+using sql::SelectData;
+using sql::TableData;
+using sql::TypeEngine;
+using sql::TypeKind;
+using sql::detail::DialectRules;
+using sql::detail::SqlCompiler;
+
+// PostgreSQL's own list (postgresql/base.py), sorted for binary search.
+constexpr std::string_view postgresql_reserved[] = {"all",
+                                                    "analyse",
+                                                    "analyze",
+                                                    "and",
+                                                    "any",
+                                                    "array",
+                                                    "as",
+                                                    "asc",
+                                                    "asymmetric",
+                                                    "authorization",
+                                                    "between",
+                                                    "binary",
+                                                    "both",
+                                                    "case",
+                                                    "cast",
+                                                    "check",
+                                                    "collate",
+                                                    "column",
+                                                    "constraint",
+                                                    "create",
+                                                    "cross",
+                                                    "current_catalog",
+                                                    "current_date",
+                                                    "current_role",
+                                                    "current_schema",
+                                                    "current_time",
+                                                    "current_timestamp",
+                                                    "current_user",
+                                                    "default",
+                                                    "deferrable",
+                                                    "desc",
+                                                    "distinct",
+                                                    "do",
+                                                    "else",
+                                                    "end",
+                                                    "except",
+                                                    "false",
+                                                    "fetch",
+                                                    "for",
+                                                    "foreign",
+                                                    "freeze",
+                                                    "from",
+                                                    "full",
+                                                    "grant",
+                                                    "group",
+                                                    "having",
+                                                    "ilike",
+                                                    "in",
+                                                    "initially",
+                                                    "inner",
+                                                    "intersect",
+                                                    "into",
+                                                    "is",
+                                                    "isnull",
+                                                    "join",
+                                                    "leading",
+                                                    "left",
+                                                    "like",
+                                                    "limit",
+                                                    "localtime",
+                                                    "localtimestamp",
+                                                    "natural",
+                                                    "new",
+                                                    "not",
+                                                    "notnull",
+                                                    "null",
+                                                    "of",
+                                                    "off",
+                                                    "offset",
+                                                    "old",
+                                                    "on",
+                                                    "only",
+                                                    "or",
+                                                    "order",
+                                                    "outer",
+                                                    "over",
+                                                    "overlaps",
+                                                    "placing",
+                                                    "primary",
+                                                    "references",
+                                                    "returning",
+                                                    "right",
+                                                    "select",
+                                                    "session_user",
+                                                    "similar",
+                                                    "some",
+                                                    "symmetric",
+                                                    "table",
+                                                    "then",
+                                                    "to",
+                                                    "trailing",
+                                                    "true",
+                                                    "union",
+                                                    "unique",
+                                                    "user",
+                                                    "using",
+                                                    "variadic",
+                                                    "verbose",
+                                                    "when",
+                                                    "where",
+                                                    "window",
+                                                    "with"};
+
+bool is_integer(TypeKind k) {
+  return k == TypeKind::integer || k == TypeKind::big_integer || k == TypeKind::small_integer;
+}
+
+// The column SQLAlchemy's "auto" autoincrement picks: the table's only primary key column, of an
+// integer type, with no default, server default or foreign key (unless autoincrement=true).
+bool is_autoincrement_column(const TableData& t, const ColumnData& col) {
+  if (t.primary_key.size() != 1 || t.primary_key.front() != col.name) return false;
+  if (!is_integer(col.type.kind) || col.options.autoincrement == false) return false;
+  if (col.options.autoincrement == true) return true;
+  return !col.options.default_.present() && !col.options.server_default && col.foreign_keys.empty();
+}
+
+class PostgresqlRules : public DialectRules {
+ public:
+  bool supports_native_boolean() const override { return true; }
+  bool native_ilike() const override { return true; }
+  bool is_reserved(std::string_view w) const override {
+    return std::binary_search(std::begin(postgresql_reserved), std::end(postgresql_reserved), w);
+  }
+  void limit_clause(SqlCompiler& c, const SelectData& s) const override {
+    if (s.limit) {
+      c.out += " \n LIMIT ";
+      c.bind(*s.limit);
+    }
+    if (s.offset) {
+      if (!s.limit) c.out += "\n LIMIT ALL";
+      c.out += " OFFSET ";
+      c.bind(*s.offset);
+    }
+  }
+  std::string type_ddl(const TypeEngine& t) const override {
+    switch (t.kind) {
+      case TypeKind::time:
+        return "TIME WITHOUT TIME ZONE";
+      case TypeKind::datetime:
+        return "TIMESTAMP WITHOUT TIME ZONE";
+      case TypeKind::large_binary:
+        return "BYTEA";
+      case TypeKind::uuid:
+        return "UUID";
+      default:
+        return DialectRules::type_ddl(t);
+    }
+  }
+  std::string column_type_ddl(const TableData& t, const ColumnData& col) const override {
+    if (!is_autoincrement_column(t, col)) return type_ddl(col.type);
+    switch (col.type.kind) {
+      case TypeKind::big_integer:
+        return "BIGSERIAL";
+      case TypeKind::small_integer:
+        return "SMALLSERIAL";
+      default:
+        return "SERIAL";
+    }
+  }
+};
+
+}  // namespace
+
+const sql::detail::DialectRules& compiler_rules() {
+  static const PostgresqlRules rules;
+  return rules;
+}
+
+}  // namespace athanor::dialects::postgresql
