@@ -55,6 +55,12 @@ class DialectRules {
   }
   // ILIKE as an operator; otherwise lower(x) LIKE lower(y).
   virtual bool native_ilike() const { return false; }
+  // What has_table() runs, in the driver's paramstyle: a row comes back when the table exists.
+  struct DriverQuery {
+    std::string sql;
+    std::vector<Value> parameters;
+  };
+  virtual DriverQuery has_table_query(const TableData& t) const;
   // A function rendered as a keyword (SQLite's now() is CURRENT_TIMESTAMP); empty: name(args).
   virtual std::string keyword_function(std::string_view /*name*/) const { return {}; }
   // RETURNING columns qualified with the table name (SQLite's are not).
@@ -164,6 +170,9 @@ class SqlCompiler {
   std::unordered_map<const FromData*, std::string> alias_names_;
   SchemaTranslateMap translate_;
 };
+
+// A SQL string literal: 'it''s'.
+std::string sql_string_literal(std::string_view s);
 
 // WHERE-style criteria, ANDed.
 void criteria(SqlCompiler& c, const std::vector<NodePtr>& nodes);

@@ -12,6 +12,7 @@
 
 namespace athanor::sql {
 
+using detail::sql_string_literal;
 using detail::SqlCompiler;
 
 CompileResult DdlStatement::compile(const CompileRequest& request) const {
@@ -38,7 +39,13 @@ std::string column_list(const SqlCompiler& c, const std::vector<std::string>& na
   return out;
 }
 
-std::string sql_string_literal(std::string_view s) {
+void constraint_name(SqlCompiler& c, const std::string& name) {
+  if (!name.empty()) c.out += "CONSTRAINT " + c.quote(name) + " ";
+}
+
+}  // namespace
+
+std::string detail::sql_string_literal(std::string_view s) {
   std::string out = "'";
   for (char ch : s) {
     if (ch == '\'') out += '\'';
@@ -47,12 +54,6 @@ std::string sql_string_literal(std::string_view s) {
   out += '\'';
   return out;
 }
-
-void constraint_name(SqlCompiler& c, const std::string& name) {
-  if (!name.empty()) c.out += "CONSTRAINT " + c.quote(name) + " ";
-}
-
-}  // namespace
 
 void CreateTable::render(SqlCompiler& c) const {
   const TableData& t = table_.data();
@@ -135,18 +136,8 @@ void DropIndex::render(SqlCompiler& c) const {
 }
 
 bool has_table(Connection& conn, const Table& table) {
-  // SQLAlchemy's SQLite has_table: PRAGMA <schema>.table_info("<name>"), a table exists when it
-  // reports columns.
-  const TableData& t = table.data();
-  std::string quoted = "\"";
-  for (char ch : t.name) {
-    if (ch == '"') quoted += '"';
-    quoted += ch;
-  }
-  quoted += '"';
-  const std::string schema = t.schema ? *t.schema : "main";
-  auto result = conn.exec_driver_sql(fmt::format("PRAGMA {}.table_info({})", schema, quoted));
-  return result.first().has_value();
+  const auto query = detail::rules_for(&conn.engine().dialect()).has_table_query(table.data());
+  return conn.exec_driver_sql(query.sql, query.parameters).first().has_value();
 }
 
 // ---- Table / MetaData DDL entry points

@@ -172,6 +172,14 @@ std::string DialectRules::type_ddl(const TypeEngine& t) const {
   return "NULL";
 }
 
+DialectRules::DriverQuery DialectRules::has_table_query(const TableData& t) const {
+  // The SQL standard's catalog, with the names inlined: the paramstyle is the driver's.
+  std::string sql = "SELECT table_name FROM information_schema.tables WHERE table_name = " +
+                    sql_string_literal(t.name);
+  if (t.schema) sql += " AND table_schema = " + sql_string_literal(*t.schema);
+  return {std::move(sql), {}};
+}
+
 const DialectRules& rules_for(const Dialect* dialect) {
   static const DefaultRules default_rules;
   const DialectRules* own = dialect ? dialect->compiler_rules() : nullptr;

@@ -5,6 +5,7 @@
 //   sqlite_memory  "sqlite://"                         SingletonThreadPool, one in-memory database
 //   sqlite_file    "sqlite:///<fresh temp dir>/test.db"  QueuePool, a file in a per-test temp dir
 //   postgresql     $ATHANOR_TEST_POSTGRESQL_URL           only when that variable is set
+//                  (postgresql_backends(): suites of PostgreSQL-only tests)
 // Each test gets a fresh temp dir and its own engines (engine(): echo on, made on first use;
 // make_engine(): any other), so no state is shared between tests. Tables created through
 // create_table() / track_table() are dropped at the end on server databases (SQLite's go away with
@@ -64,13 +65,18 @@ inline std::vector<Backend> sqlite_backends() {
   };
 }
 
+// The PostgreSQL server of $ATHANOR_TEST_POSTGRESQL_URL; empty when that variable is not set.
+inline std::vector<Backend> postgresql_backends() {
+  const char* pg = std::getenv("ATHANOR_TEST_POSTGRESQL_URL");
+  if (!pg || !*pg) return {};
+  const std::string url = pg;
+  return {{"postgresql", [url](const std::filesystem::path&) { return url; }, false, true}};
+}
+
 // Every database the backend suites run on: SQLite always, PostgreSQL when configured.
 inline std::vector<Backend> all_backends() {
   std::vector<Backend> out = sqlite_backends();
-  if (const char* pg = std::getenv("ATHANOR_TEST_POSTGRESQL_URL"); pg && *pg) {
-    const std::string url = pg;
-    out.push_back({"postgresql", [url](const std::filesystem::path&) { return url; }, false, true});
-  }
+  for (Backend& b : postgresql_backends()) out.push_back(std::move(b));
   return out;
 }
 

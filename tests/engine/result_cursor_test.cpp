@@ -72,7 +72,6 @@ TEST_P(ResultCursor, DmlWithoutReturningRaisesOnEveryFetch) {
 }
 
 TEST_P(ResultCursor, DmlWithReturningCountsItsRowsOnceRead) {
-  if (!is_sqlite()) GTEST_SKIP() << "RETURNING syntax checked on SQLite only";
   auto result =
       conn().exec_driver_sql("UPDATE t SET score = -score WHERE id < 3 RETURNING id, score");
   EXPECT_TRUE(result.returns_rows());

@@ -168,6 +168,26 @@ class PostgresqlRules : public DialectRules {
         return DialectRules::type_ddl(t);
     }
   }
+  DriverQuery has_table_query(const TableData& t) const override {
+    // SQLAlchemy's query: any table-like relation, visible on the search path unless a schema
+    // is named.
+    std::string sql =
+        "SELECT pg_catalog.pg_class.relname \nFROM pg_catalog.pg_class JOIN "
+        "pg_catalog.pg_namespace "
+        "ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace \nWHERE "
+        "pg_catalog.pg_class.relname = $1 AND pg_catalog.pg_class.relkind = ANY (ARRAY['r', 'p', "
+        "'f', 'v', 'm']) AND ";
+    std::vector<Value> parameters{Value(t.name)};
+    if (t.schema) {
+      sql += "pg_catalog.pg_namespace.nspname = $2";
+      parameters.emplace_back(*t.schema);
+    } else {
+      sql +=
+          "pg_catalog.pg_table_is_visible(pg_catalog.pg_class.oid) AND "
+          "pg_catalog.pg_namespace.nspname != 'pg_catalog'";
+    }
+    return {std::move(sql), std::move(parameters)};
+  }
   std::string column_type_ddl(const TableData& t, const ColumnData& col) const override {
     if (!is_autoincrement_column(t, col)) return type_ddl(col.type);
     switch (col.type.kind) {

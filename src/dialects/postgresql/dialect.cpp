@@ -123,7 +123,8 @@ class PostgreSQLDialect final : public Dialect {
 
   // --- isolation levels and the other session characteristics ----------------------------------
   std::vector<std::string> isolation_levels() const override {
-    return {"SERIALIZABLE", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "AUTOCOMMIT"};
+    // psycopg2's list, in its order (it names them in the invalid-level error).
+    return {"AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE"};
   }
   void set_isolation_level(dbapi::Connection& conn, std::string_view level) override {
     if (level == "AUTOCOMMIT") return conn.set_autocommit(true);

@@ -106,6 +106,16 @@ class SqliteRules : public DialectRules {
   bool returning_includes_table() const override { return false; }
   bool truediv_adds_zero() const override { return true; }
   std::string empty_set() const override { return "SELECT 1 FROM (SELECT 1) WHERE 1!=1"; }
+  DriverQuery has_table_query(const sql::TableData& t) const override {
+    // As SQLAlchemy's SQLite dialect asks: a table exists when its table_info has columns.
+    std::string quoted = "\"";
+    for (char ch : t.name) {
+      if (ch == '"') quoted += '"';
+      quoted += ch;
+    }
+    quoted += '"';
+    return {"PRAGMA " + t.schema.value_or("main") + ".table_info(" + quoted + ")", {}};
+  }
 };
 
 }  // namespace
