@@ -108,7 +108,11 @@ TEST_P(TextExecution, BindsAreSentAsParameters) {
   EXPECT_EQ(conn.execute(sa::text(R"(SELECT '\:mindy')")).scalar_one<std::string>(), ":mindy");
   EXPECT_EQ(conn.execute(sa::text("SELECT '05:06:07'")).scalar_one<std::string>(), "05:06:07");
   const auto lines = log.lines();
-  EXPECT_NE(std::find(lines.begin(), lines.end(), sql("SELECT ? * ? + ?")), lines.end());
+  // Numbered paramstyles give a repeated name one number.
+  const std::string repeated = engine().dialect().paramstyle() == sa::Paramstyle::numeric_dollar
+                                   ? "SELECT $1 * $1 + $2"
+                                   : sql("SELECT ? * ? + ?");
+  EXPECT_NE(std::find(lines.begin(), lines.end(), repeated), lines.end());
 }
 
 TEST_P(TextExecution, BindparamsProvideDefaultsThatParametersOverride) {

@@ -252,12 +252,10 @@ void PgCursor::open_portal(Statement& st) {
   conn_->run_statement(declare, params_);
   portal_ = std::move(name);
   fetch_sql_ = fmt::format("FETCH FORWARD {} FROM {}", kPortalBatch, portal_);
+  // The first batch gives the description, shared through the statement like a plain query's.
+  take_result(conn_->check(ResultPtr(PQexec(conn_->pg(), fetch_sql_.c_str())), nullptr), &st);
   rowcount_ = -1;
-  if (!fetch_portal_batch()) {
-    sql_.clear();
-    return;
-  }
-  sql_.assign(st.sql);
+  if (rows_ == 0) end_rows();
 }
 
 // Replaces the current rows with the next batch; false (and the cursor closed) at the end.
@@ -271,10 +269,6 @@ bool PgCursor::fetch_portal_batch() {
   result_.reset();
   PGconn* pg = conn_->pg();
   ResultPtr r = conn_->check(ResultPtr(PQexec(pg, fetch_sql_.c_str())), nullptr);
-  if (!description_) {
-    description_ = describe(r.get(), nullptr);
-    decoders_of(description_.get(), decoders_);
-  }
   rows_ = PQntuples(r.get());
   row_ = 0;
   if (rows_ == 0) {

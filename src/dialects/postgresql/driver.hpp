@@ -8,7 +8,24 @@
 // PQexecParams, which is what pgbouncer's transaction mode needs).
 //
 // Errors carry the server's SQLSTATE as native_code; a connection lost at the socket level
-// (PQstatus() == CONNECTION_BAD) raises OperationalError with native_code "08006".
+// (PQstatus() == CONNECTION_BAD) raises OperationalError with native_code "08006" (or the
+// server's own, 57P01, when it said why), and closed() is true from then on. Use after close()
+// is an InterfaceError "connection already closed" (native_code "08003").
+//
+// Values: parameters travel in text format (blobs in binary), declared with the type psycopg2's
+// literal would have (int4/int8, float8, bool, bytea, date, time, timestamp, numeric) except
+// text and NULL, which the server infers. Results: int2/4/8 and oid → integer, float4/8 → real,
+// numeric → decimal (exact text), bool → boolean, bytea → blob, date/time/timestamp → their
+// kinds, timestamptz → datetime converted to UTC (a Value's datetime is naive), everything else
+// (text, varchar, char, name, uuid, json, jsonb, ...) → text. rowcount is the command tag's
+// count (SELECT included, as psycopg2), summed over executemany; lastrowid is always empty.
+//
+// Several statements in one string without parameters run through the simple query protocol:
+// the first result set is current, nextset() moves to the next. server_side_cursor() runs a query
+// as a named cursor (DECLARE ... CURSOR, FETCH FORWARD 2000 at a time; WITH HOLD in autocommit
+// mode); its rows end with the transaction. executemany of a single-row INSERT ... VALUES is sent
+// as multi-row VALUES batches (≤ 1000 rows, < 32767 parameters); anything else in pipeline mode,
+// one round trip per 1000 rows. set_autocommit(true) inside a transaction commits it.
 #pragma once
 
 #include <cstdint>

@@ -90,12 +90,36 @@ bool PgCursor::execute_values_batches(std::string_view sql, const dbapi::ParamRo
 
 namespace {
 
-// Leaves pipeline mode however the batch ended (an error aborts the rest of its sync segment,
-// which is read to the end first).
+// Leaves pipeline mode however the batch ended. Rows are checked before a segment is sent, so
+// only a broken connection leaves commands unsynced; they are synced and drained regardless.
 struct PipelineScope {
   PGconn* pg;
-  ~PipelineScope() { PQexitPipelineMode(pg); }
+  ~PipelineScope() {
+    if (PQexitPipelineMode(pg) || PQstatus(pg) != CONNECTION_OK) return;
+    if (PQpipelineSync(pg)) {
+      for (int nulls = 0; nulls < 2;) {
+        PGresult* r = PQgetResult(pg);
+        if (!r) {
+          ++nulls;
+          continue;
+        }
+        nulls = 0;
+        const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync) break;
+      }
+    }
+    PQexitPipelineMode(pg);
+  }
 };
+
+// Throws what ParamBuffer::set would, before anything of the segment is sent.
+void check_rows(const dbapi::ParamRows& params, std::size_t begin, std::size_t end) {
+  if (params.is_named()) return;
+  for (std::size_t i = begin; i < end; ++i) {
+    for (const Value* v : params.row(i)) check_sendable(*v);
+  }
+}
 
 }  // namespace
 
@@ -131,6 +155,7 @@ void PgCursor::execute_pipelined(std::string_view sql, std::size_t sql_hash,
   params_.resize(types_.size());
   for (std::size_t start = 0; start < params.rows(); start += kPipelineBatch) {
     const std::size_t end = std::min(params.rows(), start + kPipelineBatch);
+    check_rows(params, start, end);
     for (std::size_t i = start; i < end; ++i) {
       if (n) {
         const auto row = params.row(i);

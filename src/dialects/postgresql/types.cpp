@@ -296,6 +296,19 @@ std::optional<std::string_view> format_scalar(const Value& v, TextSlot& slot) {
   return std::string_view(slot.data(), static_cast<std::size_t>(n));
 }
 
+void check_sendable(const Value& v) {
+  if (v.kind() == Value::Kind::text || v.kind() == Value::Kind::decimal) {
+    const std::string_view text = v.text_unchecked();
+    if (std::memchr(text.data(), '\0', text.size())) {
+      raise_data_error("A string literal cannot contain NUL (0x00) characters.");
+    }
+  } else if (v.kind() == Value::Kind::blob &&
+             v.as<std::span<const std::byte>>().size() >
+                 static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    raise_data_error("a blob parameter is larger than libpq can send (2 GiB)");
+  }
+}
+
 void ParamBuffer::set(std::size_t i, const Value& v) {
   formats_[i] = 0;
   lengths_[i] = 0;
@@ -304,21 +317,15 @@ void ParamBuffer::set(std::size_t i, const Value& v) {
       values_[i] = nullptr;
       return;
     case Value::Kind::text:
-    case Value::Kind::decimal: {
+    case Value::Kind::decimal:
       // Text format is NUL-terminated; a Value's text always is (it lives in a std::string).
-      const std::string_view text = v.text_unchecked();
-      if (std::memchr(text.data(), '\0', text.size())) {
-        raise_data_error("A string literal cannot contain NUL (0x00) characters.");
-      }
-      values_[i] = text.data();
+      check_sendable(v);
+      values_[i] = v.text_unchecked().data();
       return;
-    }
     case Value::Kind::blob: {
       // Binary format: the bytes as they are, no hex doubling.
+      check_sendable(v);
       const auto bytes = v.as<std::span<const std::byte>>();
-      if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-        raise_data_error("a blob parameter is larger than libpq can send (2 GiB)");
-      }
       values_[i] = reinterpret_cast<const char*>(bytes.data());
       lengths_[i] = static_cast<int>(bytes.size());
       formats_[i] = 1;

@@ -36,6 +36,10 @@ Oid merge_param_type(Oid merged, Oid next) noexcept;
 using TextSlot = std::array<char, 64>;
 std::optional<std::string_view> format_scalar(const Value& v, TextSlot& slot);
 
+// Throws the data error ParamBuffer::set would throw for `v` (text with a NUL character, a blob
+// over 2 GiB).
+void check_sendable(const Value& v);
+
 // libpq's parameter arrays for one execution, reused from one execution to the next (no
 // allocation once grown). Text and blobs point into the Values, which must outlive the call.
 class ParamBuffer {

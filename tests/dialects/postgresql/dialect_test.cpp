@@ -336,6 +336,23 @@ TEST_P(PostgreSQLEngine, PrePingLeavesNoTransactionOpen) {
   EXPECT_FALSE(conn.connection().dbapi_connection()->in_transaction());
 }
 
+// stream_results reads through a server-side cursor: the server holds the rows not yet fetched.
+TEST_P(PostgreSQLEngine, StreamResultsUsesAServerSideCursor) {
+  auto conn = engine().connect();
+  auto open_cursors = [&] {
+    return conn.exec_driver_sql("SELECT count(*) FROM pg_cursors").scalar_one<std::int64_t>();
+  };
+  const std::int64_t before = open_cursors();
+  auto result = conn.exec_driver_sql("SELECT n FROM generate_series(1, 100000) AS n",
+                                     std::vector<Value>{}, {{"stream_results", true}});
+  EXPECT_EQ(result.fetchone()->get<std::int64_t>(0), 1);
+  EXPECT_EQ(open_cursors(), before + 1);
+  std::int64_t count = 1;
+  while (result.fetchone()) ++count;
+  EXPECT_EQ(count, 100000);
+  EXPECT_EQ(open_cursors(), before);
+}
+
 INSTANTIATE_TEST_SUITE_P(Server, PostgreSQLEngine, ::testing::ValuesIn(postgresql_backends()),
                          backend_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(PostgreSQLEngine);

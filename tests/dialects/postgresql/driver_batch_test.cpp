@@ -157,6 +157,22 @@ TEST_F(PgBatch, ErrorMidBatchRaisesAndRollbackLeavesNothing) {
   EXPECT_EQ(cur_->rowcount(), 2);
 }
 
+TEST_F(PgBatch, UnsendableRowInAPipelineSendsNothingOfItsSegment) {
+  cur_->executemany("INSERT INTO items VALUES ($1, $2, $3)", items(0, 3));
+  c_->commit();
+  c_->set_autocommit(true);
+  std::vector<std::vector<Value>> updates = {{Value("a"), Value(0)},
+                                             {Value(std::string("b\0c", 3)), Value(1)}};
+  try {
+    cur_->executemany("UPDATE items SET name = $1 WHERE id = $2", updates);
+    FAIL();
+  } catch (const dbapi::Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::data_error);
+  }
+  EXPECT_EQ(scalar(*c_, "SELECT name FROM items WHERE id = 0"), Value());  // row 0 not sent
+  EXPECT_EQ(scalar(*c_, "SELECT count(*) FROM items"), Value(3));
+}
+
 TEST_F(PgBatch, ExecutemanyRowsOfTheWrongWidthAreProgrammingError) {
   try {
     cur_->executemany("INSERT INTO items VALUES ($1, $2, $3)", {{Value(1), Value("x")}});

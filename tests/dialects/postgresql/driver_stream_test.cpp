@@ -90,7 +90,9 @@ TEST_F(PgStream, ServerSideCursorReadsAcrossFetchBatchesAndClosesEarly) {
                                      {Value(2), Value("row number 2"), Value(1.0)}}));
   EXPECT_EQ(cur->fetchall().size(), 4498u);
   EXPECT_EQ(peek(*c, "SELECT count(*) FROM pg_cursors"), "0");
+  const auto serial = cur->description()->serial;
   cur->execute(kRows, {Value(10)});
+  EXPECT_EQ(cur->description()->serial, serial);  // shared per statement
   EXPECT_EQ(cur->fetchone()->at(0), Value(1));
   cur->close();
   EXPECT_EQ(peek(*c, "SELECT count(*) FROM pg_cursors"), "0");
