@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,31 +16,52 @@ struct Contender {
   std::string name;
   std::function<void()> run;  // one full measured pass
   double best_ns_per_op = 0;
+  // This process's CPU time per operation in its cheapest pass: the client library's own cost,
+  // without the server's work or the time spent waiting for it (the steadier figure on a loaded
+  // machine for client-server databases).
+  double best_cpu_ns_per_op = 0;
 };
 
 // Runs every contender `rounds` times, interleaved so that machine noise spreads evenly, and keeps
-// each one's best pass.
-inline void measure(std::vector<Contender>& contenders, int rounds, long ops_per_pass) {
-  for (auto& c : contenders) c.best_ns_per_op = 1e300;
+// each one's best pass. `before_each_pass`, when given, runs untimed before every pass (e.g. to
+// empty the table a bulk load fills).
+inline void measure(std::vector<Contender>& contenders, int rounds, long ops_per_pass,
+                    const std::function<void()>& before_each_pass = {}) {
+  for (auto& c : contenders) c.best_ns_per_op = c.best_cpu_ns_per_op = 1e300;
   for (int r = 0; r < rounds; ++r) {
     for (auto& c : contenders) {
+      if (before_each_pass) before_each_pass();
+      const std::clock_t cpu_start = std::clock();
       const auto start = std::chrono::steady_clock::now();
       c.run();
       const std::chrono::duration<double, std::nano> took =
           std::chrono::steady_clock::now() - start;
+      const double cpu_ns = static_cast<double>(std::clock() - cpu_start) * 1e9 / CLOCKS_PER_SEC;
       c.best_ns_per_op =
           std::min(c.best_ns_per_op, took.count() / static_cast<double>(ops_per_pass));
+      c.best_cpu_ns_per_op =
+          std::min(c.best_cpu_ns_per_op, cpu_ns / static_cast<double>(ops_per_pass));
     }
   }
 }
 
+// `with_client_cpu` adds each contender's client CPU time per operation and its ratio to the
+// first contender's.
 inline void print_table(const std::string& title, const std::vector<Contender>& contenders,
-                        double limit_ns, const char* ratio_header = "x raw C") {
+                        double limit_ns, bool with_client_cpu = false,
+                        const char* ratio_header = "x raw C") {
   std::printf("\n%s\n", title.c_str());
-  std::printf("  %-40s %12s %10s\n", "contender", "ns/op", ratio_header);
+  std::printf("  %-40s %12s %10s", "contender", "ns/op", ratio_header);
+  if (with_client_cpu) std::printf(" %14s %10s", "client CPU ns", ratio_header);
+  std::printf("\n");
   for (const auto& c : contenders) {
-    std::printf("  %-40s %12.1f %9.2fx\n", c.name.c_str(), c.best_ns_per_op,
+    std::printf("  %-40s %12.1f %9.2fx", c.name.c_str(), c.best_ns_per_op,
                 c.best_ns_per_op / limit_ns);
+    if (with_client_cpu) {
+      std::printf(" %14.1f %9.2fx", c.best_cpu_ns_per_op,
+                  c.best_cpu_ns_per_op / contenders.front().best_cpu_ns_per_op);
+    }
+    std::printf("\n");
   }
 }
 

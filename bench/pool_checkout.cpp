@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     contenders.push_back({"SQLAlchemy 1.4 engine connect+close (py)", nullptr, peer.engine});
     bench::print_table(
         "pool checkout+checkin, 1,000,000 cycles, " + std::to_string(threads) + " thread(s)",
-        contenders, contenders.front().best_ns_per_op, "x bare");
+        contenders, contenders.front().best_ns_per_op, false, "x bare");
     if (peer.pool > 0) {
       std::printf("  SQLAlchemy / athanor: QueuePool %.0fx, engine.connect()+close() %.0fx\n",
                   peer.pool / contenders[1].best_ns_per_op,
