@@ -2,6 +2,13 @@
 // prints each contender's ratio to the physical limit (the raw C driver API).
 #pragma once
 
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else  // without valgrind's headers run_instrumented() just runs, uninstrumented
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -47,6 +54,16 @@ inline void measure(std::vector<Contender>& contenders, int rounds, long ops_per
 
 // `with_client_cpu` adds each contender's client CPU time per operation and its ratio to the
 // first contender's.
+// Runs one contender twice, a warm-up and then a pass with callgrind's instrumentation on around
+// it alone: instruction counts are steady where wall time on a shared VM is not. Use with
+//   valgrind --tool=callgrind --instr-atstart=no <benchmark> N
+inline void run_instrumented(const Contender& c) {
+  c.run();
+  CALLGRIND_START_INSTRUMENTATION;
+  c.run();
+  CALLGRIND_STOP_INSTRUMENTATION;
+}
+
 inline void print_table(const std::string& title, const std::vector<Contender>& contenders,
                         double limit_ns, bool with_client_cpu = false,
                         const char* ratio_header = "x raw C") {

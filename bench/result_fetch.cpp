@@ -2,11 +2,16 @@
 // touching every value. Contenders, in one run: the raw sqlite3 C API (the limit), Athanor
 // iterating a Result (plain cursor, and with yield_per(1000)), SQLiteCpp, SOCI, and SQLAlchemy
 // 1.4 (Debian's python3-sqlalchemy, run by /usr/bin/python3 from this program).
+//
+// `bench_result_fetch N` runs only contender N (0 raw, 1 Athanor, 2 Athanor yield_per, 3
+// SQLiteCpp, 4 SOCI) under callgrind's instrumentation, for instruction counts per row:
+//   valgrind --tool=callgrind --instr-atstart=no build/bench/bench/bench_result_fetch 1
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
 #include <athanor/athanor.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -38,7 +43,8 @@ double sqlalchemy_ns_per_row() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const int only = argc > 1 ? std::atoi(argv[1]) : -1;
   Sink sink;
 
   // raw sqlite3, inside one open transaction as a Connection runs (autobegin)
@@ -93,6 +99,13 @@ int main() {
        }},
       {"SOCI statement", make_soci_pass(sink)},
   };
+  if (only >= 0 && only < static_cast<int>(contenders.size())) {
+    bench::run_instrumented(contenders[static_cast<std::size_t>(only)]);
+    std::printf("%s: %ld rows (checksum %lld)\n",
+                contenders[static_cast<std::size_t>(only)].name.c_str(),
+                static_cast<long>(table_rows), sink.ints);
+    return 0;
+  }
   bench::measure(contenders, 5, table_rows);
   contenders.push_back({"SQLAlchemy 1.4 text() (python3)", nullptr, sqlalchemy_ns_per_row()});
 

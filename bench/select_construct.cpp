@@ -4,14 +4,8 @@
 //
 // `bench_select_construct N` runs only contender N (0 raw, 1 text(), 2 select()) for 20,000
 // operations with callgrind's collection on around it alone, for instruction counts per operation:
-//   valgrind --tool=callgrind --collect-atstart=no build-bench/bench/bench_select_construct 2
+//   valgrind --tool=callgrind --instr-atstart=no build/bench/bench/bench_select_construct 2
 #include <sqlite3.h>
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#else  // without valgrind's headers the single-contender mode just runs, uninstrumented
-#define CALLGRIND_START_INSTRUMENTATION
-#define CALLGRIND_STOP_INSTRUMENTATION
-#endif
 
 #include <athanor/athanor.hpp>
 #include <cstdio>
@@ -105,10 +99,7 @@ int main(int argc, char** argv) {
   };
   if (only >= 0 && only < static_cast<int>(contenders.size())) {
     ops = 20'000;
-    contenders[static_cast<std::size_t>(only)].run();  // warm: the compiled form is cached
-    CALLGRIND_START_INSTRUMENTATION;
-    contenders[static_cast<std::size_t>(only)].run();
-    CALLGRIND_STOP_INSTRUMENTATION;
+    bench::run_instrumented(contenders[static_cast<std::size_t>(only)]);
     std::printf("%s: %ld operations (checksum %lld)\n",
                 contenders[static_cast<std::size_t>(only)].name.c_str(), ops, sink);
     return 0;
