@@ -127,26 +127,29 @@ void bind_row(sqlite3* db, sqlite3_stmt* stmt, const ParamRows& params, std::siz
   for (int k = 0; k < count; ++k) bind_value(db, stmt, k + 1, *row[static_cast<std::size_t>(k)]);
 }
 
+// Through sqlite3_column_value(): one checked column_* call per value, where column_type() then
+// column_int64() (and column_bytes() for text) would each take the statement's wrapper again. The
+// value is unprotected, which is safe here: a connection is used by one thread at a time.
 void read_row(sqlite3_stmt* stmt, std::span<Value> row) {
   for (std::size_t i = 0; i < row.size(); ++i) {
-    const int col = static_cast<int>(i);
-    switch (sqlite3_column_type(stmt, col)) {
+    sqlite3_value* v = sqlite3_column_value(stmt, static_cast<int>(i));
+    switch (sqlite3_value_type(v)) {
       case SQLITE_INTEGER:
-        row[i].set_integer(sqlite3_column_int64(stmt, col));
+        row[i].set_integer(sqlite3_value_int64(v));
         break;
       case SQLITE_FLOAT:
-        row[i].set_real(sqlite3_column_double(stmt, col));
+        row[i].set_real(sqlite3_value_double(v));
         break;
       case SQLITE_TEXT: {
-        // column_text before column_bytes: the byte count is of the converted value.
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
+        // value_text before value_bytes: the byte count is of the converted value.
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
         row[i].set_text(text ? std::string_view(text, size) : std::string_view());
         break;
       }
       case SQLITE_BLOB: {
-        const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt, col));
-        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
+        const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(v));
+        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
         row[i].set_blob(data ? std::span<const std::byte>(data, size)
                              : std::span<const std::byte>());
         break;
