@@ -10,7 +10,6 @@
 #include <array>
 
 #include "athanor/exc.hpp"
-#include "athanor/sql/text.hpp"
 #include "engine/state.hpp"
 
 namespace athanor {
@@ -280,7 +279,7 @@ RowBuffering row_buffering(const CursorCall& call, bool server_side) {
   using Mode = RowBuffering::Mode;
   using Kind = CursorCall::Kind;
   RowBuffering b;
-  if (!call.options) return b;
+  if (!call.options || call.options->empty()) return b;
   const ExecutionOptions& opts = *call.options;
   const std::optional<std::int64_t> yield_per = opts.yield_per();
   const bool yielding = yield_per && *yield_per >= 1;
@@ -301,7 +300,9 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   dbapi::CursorPtr cursor;
   bool server_side = false;
   try {
-    if (call.options && (call.options->stream_results() || call.options->yield_per())) {
+    const bool streaming = call.options && !call.options->empty() &&
+                           (call.options->stream_results() || call.options->yield_per());
+    if (streaming) {
       cursor = conn.server_side_cursor();
       server_side = cursor != nullptr;
     }
@@ -451,7 +452,7 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
 
   // The first parameter set decides which columns an insert() / update() renders; text() does
   // not look at it, so its braced lists are never copied.
-  const bool textual = dynamic_cast<const sql::TextClause*>(&stmt) != nullptr;
+  const bool textual = stmt.is_text();
   Params first_storage;
   const Params* first = sets.empty() || textual ? nullptr : &sets.front().as_params(first_storage);
   sql::CompiledCache* cache =
@@ -462,7 +463,7 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   const std::vector<Params> defaults = callable_defaults(c, std::max<std::size_t>(sets.size(), 1));
 
   // Parameters by position, checked before anything reaches the database.
-  const Params* bound = stmt.bound_values();
+  const Params* bound = compiled.bound.empty() ? nullptr : &compiled.bound;
   const std::size_t width = c.positional_names.size();
   ParamRefs refs;
   std::vector<const Value*> flat;
@@ -510,7 +511,7 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   call.outcome = compiled.outcome;
   call.compile_time = compiled.compile_time;
   call.options = &opts;
-  call.kind = textual ? CursorCall::Kind::text
+  call.kind = textual                                     ? CursorCall::Kind::text
               : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
                                                           : CursorCall::Kind::select;
   CursorResult result = run_cursor(self, call);

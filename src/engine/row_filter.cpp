@@ -53,98 +53,85 @@ std::size_t ValuesHash::operator()(const std::vector<Value>& values) const noexc
   return h;
 }
 
-RowFilter::RowFilter(std::shared_ptr<const ResultMetadata> source)
-    : source_(source), out_(std::move(source)) {}
-
 RowFilter::RowFilter(const RowFilter& other)
     : source_(other.source_),
-      out_(other.out_),
-      index_(other.index_),
-      slot_(other.slot_),
-      unique_(other.unique_),
-      strategy_(other.strategy_),
-      seen_(other.seen_) {}
+      shaping_(other.shaping_ ? std::make_unique<Shaping>(*other.shaping_) : nullptr) {}
 
 RowFilter& RowFilter::operator=(const RowFilter& other) {
   if (this != &other) *this = RowFilter(other);
   return *this;
 }
 
-RowFilter::RowFilter(RowFilter&& other) noexcept
-    : source_(std::move(other.source_)),
-      out_(std::move(other.out_)),
-      index_(std::move(other.index_)),
-      slot_(std::move(other.slot_)),
-      unique_(other.unique_),
-      strategy_(std::move(other.strategy_)),
-      seen_(std::move(other.seen_)) {}
-
 RowFilter& RowFilter::operator=(RowFilter&& other) noexcept {
   if (this != &other) {
     source_ = std::move(other.source_);
-    out_ = std::move(other.out_);
-    index_ = std::move(other.index_);
-    slot_ = std::move(other.slot_);
-    unique_ = other.unique_;
-    strategy_ = std::move(other.strategy_);
-    seen_ = std::move(other.seen_);
-    row_ = Row();
+    shaping_ = std::move(other.shaping_);  // row_ need not follow: apply() rebinds it
   }
   return *this;
 }
 
+RowFilter::~RowFilter() = default;
+
+RowFilter::Shaping& RowFilter::shaping() {
+  if (!shaping_) shaping_ = std::make_unique<Shaping>();
+  return *shaping_;
+}
+
 void RowFilter::columns(std::span<const ColumnKey> keys) {
+  const ResultMetadata& current = *metadata();
+  Shaping& s = shaping();
   std::vector<std::size_t> index;
   std::vector<std::string> names;
   std::vector<ColumnIdentity> identities;  // so that the kept columns are still found by Column
   index.reserve(keys.size());
   names.reserve(keys.size());
   for (const ColumnKey& key : keys) {
-    const std::size_t pos = key.resolve(*out_);
-    names.push_back(out_->keys()[pos]);
-    if (!out_->columns().empty()) identities.push_back(out_->columns()[pos]);
-    index.push_back(index_.empty() ? pos : index_[pos]);
+    const std::size_t pos = key.resolve(current);
+    names.push_back(current.keys()[pos]);
+    if (!current.columns().empty()) identities.push_back(current.columns()[pos]);
+    index.push_back(s.out ? s.index[pos] : pos);
   }
-  index_ = std::move(index);
-  out_ = std::make_shared<const ResultMetadata>(std::move(names), 0, std::move(identities),
-                                                std::vector<ValueProcessor>{});
-  slot_.resize(index_.size());
+  s.index = std::move(index);
+  s.out = std::make_shared<const ResultMetadata>(std::move(names), 0, std::move(identities),
+                                                 std::vector<ValueProcessor>{});
+  s.slot.resize(s.index.size());
 }
 
 void RowFilter::unique(UniqueStrategy strategy) {
-  unique_ = true;
-  strategy_ = std::move(strategy);
+  Shaping& s = shaping();
+  s.unique = true;
+  s.strategy = std::move(strategy);
 }
 
 RowFilter RowFilter::fresh() const {
   RowFilter out(*this);
-  out.seen_.clear();
+  if (out.shaping_) out.shaping_->seen.clear();
   return out;
 }
 
 RowFilter RowFilter::over_output() const {
-  RowFilter out(out_);
-  out.unique_ = unique_;
-  out.strategy_ = strategy_;
+  RowFilter out(metadata());
+  if (is_unique()) out.unique(shaping_->strategy);
   return out;
 }
 
-const Row* RowFilter::apply(const Value* raw) {
+const Row* RowFilter::apply_shaped(const Value* raw) {
+  Shaping& s = *shaping_;
   const Value* values = raw;
-  if (!index_.empty()) {
-    for (std::size_t i = 0; i < index_.size(); ++i) slot_[i] = raw[index_[i]];
-    values = slot_.data();
+  if (s.out) {
+    for (std::size_t i = 0; i < s.index.size(); ++i) s.slot[i] = raw[s.index[i]];
+    values = s.slot.data();
   }
-  // Rebound for each row: the filter may have moved since the last one.
-  row_.rebind(out_, values);
-  if (unique_) {
+  const auto& out = metadata();
+  row_.rebind(out, values);
+  if (s.unique) {
     std::vector<Value> key;
-    if (strategy_) {
-      key.push_back(strategy_(row_));
+    if (s.strategy) {
+      key.push_back(s.strategy(row_));
     } else {
-      key.assign(values, values + out_->size());
+      key.assign(values, values + out->size());
     }
-    if (!seen_.insert(std::move(key)).second) return nullptr;
+    if (!s.seen.insert(std::move(key)).second) return nullptr;
   }
   return &row_;
 }

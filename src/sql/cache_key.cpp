@@ -14,13 +14,7 @@ void KeyWalk::text(std::string_view s) {
   key.append(s);
 }
 
-// Most numbers in a key are small (list sizes, name lengths): one byte for 0..254, else a 0xFF
-// marker and the eight bytes. The encoding stays prefix-free, so keys cannot run together.
-void KeyWalk::number(std::int64_t n) {
-  if (n >= 0 && n < 0xFF) {
-    key += static_cast<char>(n);
-    return;
-  }
+void KeyWalk::wide_number(std::int64_t n) {
   char buf[1 + sizeof n];
   buf[0] = static_cast<char>(0xFF);
   std::memcpy(buf + 1, &n, sizeof n);

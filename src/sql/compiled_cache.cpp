@@ -9,7 +9,9 @@ CompiledCache::Lookup CompiledCache::get_or_create(
   {
     std::lock_guard lock(mutex_);
     if (auto it = entries_.find(key); it != entries_.end()) {
-      order_.splice(order_.begin(), order_, it->second.position);
+      if (it->second.position != order_.begin()) {
+        order_.splice(order_.begin(), order_, it->second.position);
+      }
       return {it->second.compiled, false, {}};
     }
   }

@@ -8,6 +8,7 @@
 // src/dialects/<name>/compiler.cpp, reached through Dialect::compiler_rules().
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -92,7 +93,15 @@ class KeyWalk {
 
   void tag(char c) { key += c; }
   void text(std::string_view s);
-  void number(std::int64_t n);
+  // Most numbers in a key are small (list sizes, name lengths): one byte for 0..254, else a 0xFF
+  // marker and the eight bytes. The encoding stays prefix-free, so keys cannot run together.
+  void number(std::int64_t n) {
+    if (static_cast<std::uint64_t>(n) < 0xFF) {
+      key += static_cast<char>(n);
+    } else {
+      wide_number(n);
+    }
+  }
   void pointer(const void* p);
   void type(const TypeEngine& t);
   void node(const NodePtr& n);
@@ -112,6 +121,8 @@ class KeyWalk {
   std::vector<std::shared_ptr<const void>> anchors;
 
  private:
+  void wide_number(std::int64_t n);
+
   const Params* parameters_;
   bool collect_;
 };

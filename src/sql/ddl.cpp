@@ -21,7 +21,8 @@ CompileResult DdlStatement::compile(const CompileRequest& request) const {
   std::shared_ptr<const Compiled> fresh =
       compile_fresh(&request.dialect, request.parameters, request.options);
   const Compiled* raw = fresh.get();
-  return {raw, std::move(fresh), CacheOutcome::no_key, std::chrono::steady_clock::now() - start};
+  return {
+      raw, std::move(fresh), CacheOutcome::no_key, std::chrono::steady_clock::now() - start, {}};
 }
 
 void DdlStatement::walk(detail::KeyWalk& w) const {

@@ -14,7 +14,6 @@ DmlStatement::DmlStatement(const Table& table) : data_(std::make_shared<DmlData>
 
 DmlData& DmlStatement::mut() {
   if (data_.use_count() > 1) data_ = std::make_shared<DmlData>(*data_);
-  reset_bound();
   return *data_;
 }
 

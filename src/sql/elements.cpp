@@ -79,6 +79,30 @@ ColumnElement compare(const ColumnElement& a, Op op, const ColumnElement& b) {
   return binary(a, op, b, Boolean());
 }
 
+}  // namespace
+
+ColumnElement compare_value(const ColumnElement& a, Op op, Value b) {
+  if (b.is_null() || is_open_literal(*a.node())) return compare(a, op, ColumnElement(std::move(b)));
+  // Both nodes are filled in place: a Node is large, and this is the hot path of rebuilt
+  // statements (a Node built aside and moved in costs the move and the moved-from destructor).
+  auto bind = std::make_shared<Node>();
+  bind->kind = NodeKind::bind;
+  bind->name = detail::bind_key_for(*a.node());
+  bind->type = a.type().kind != TypeKind::null_ ? a.type() : type_of_value(b);
+  bind->has_value = true;
+  bind->value = std::move(b);
+  auto n = std::make_shared<Node>();
+  n->kind = NodeKind::binary;
+  n->op = op;
+  n->type = Boolean();
+  n->args.reserve(2);
+  n->args.push_back(a.node());
+  n->args.push_back(std::move(bind));
+  return ColumnElement(std::move(n));
+}
+
+namespace {
+
 ColumnElement arithmetic(const ColumnElement& a, Op op, const ColumnElement& b) {
   TypeEngine t = a.type().kind != TypeKind::null_ ? a.type() : b.type();
   if (op == Op::add && t.is_string()) op = Op::concat;

@@ -42,7 +42,6 @@ Select::Select(std::span<const SelectArg> items) : data_(std::make_shared<Select
 
 SelectData& Select::mut() {
   if (data_.use_count() > 1) data_ = std::make_shared<SelectData>(*data_);
-  reset_bound();
   return *data_;
 }
 

@@ -68,30 +68,6 @@ Value LiteralSlot::value() const {
 
 }  // namespace detail
 
-Statement::BoundSlot::~BoundSlot() {
-  for (BoundHolder* h = head.load(std::memory_order_relaxed); h;) {
-    delete std::exchange(h, h->replaced);
-  }
-}
-
-void Statement::reset_bound() noexcept {
-  bound_.~BoundSlot();
-  new (&bound_) BoundSlot();
-}
-
-void Statement::install(Params params) const {
-  auto* fresh = new BoundHolder{std::move(params)};
-  BoundHolder* current = bound_.head.load(std::memory_order_acquire);
-  do {
-    fresh->replaced = current;
-  } while (!bound_.head.compare_exchange_weak(current, fresh, std::memory_order_acq_rel));
-}
-
-const Params* Statement::bound_values() const noexcept {
-  const BoundHolder* h = bound_.head.load(std::memory_order_acquire);
-  return h && !h->params.empty() ? &h->params : nullptr;
-}
-
 std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const Params* parameters,
                                                    const ExecutionOptions* options) const {
   ExecutionOptions merged = options_;
@@ -190,13 +166,11 @@ CompileResult Statement::compile(const CompileRequest& request) const {
     result.compile_time = found.compile_time;
   }
 
-  Params bound = compiled->fixed_values;
+  result.bound = compiled->fixed_values;
   const auto& names = compiled->literal_names;
   for (std::size_t i = 0; i < w.slots.size() && i < names.size(); ++i) {
-    if (!names[i].empty()) bound.set(names[i], w.slots[i].value());
+    if (!names[i].empty()) result.bound.set(names[i], w.slots[i].value());
   }
-  const BoundHolder* h = bound_.head.load(std::memory_order_acquire);
-  if (!h || !(h->params == bound)) install(std::move(bound));
 
   result.compiled = compiled.get();
   result.owner = std::move(compiled);

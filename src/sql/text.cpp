@@ -182,12 +182,12 @@ CompileResult TextClause::compile(const CompileRequest& request) const {
     const auto start = std::chrono::steady_clock::now();
     std::shared_ptr<const Compiled> fresh = compile_text(shared_->sql, style);
     const Compiled* raw = fresh.get();
-    return {raw, std::move(fresh), CacheOutcome::disabled,
-            std::chrono::steady_clock::now() - start};
+    return {raw, std::move(fresh), CacheOutcome::disabled, std::chrono::steady_clock::now() - start,
+            bound_};
   }
   const auto index = static_cast<std::size_t>(style);
   if (const Compiled* hit = shared_->by_style[index].load(std::memory_order_acquire)) {
-    return {hit, nullptr, CacheOutcome::cached, {}};
+    return {hit, nullptr, CacheOutcome::cached, {}, bound_};
   }
   std::string key = std::to_string(index);
   key += ':';
@@ -199,7 +199,8 @@ CompileResult TextClause::compile(const CompileRequest& request) const {
     shared_->owners[index] = found.compiled;  // only the thread that installed it writes here
   }
   return {found.compiled.get(), found.compiled,
-          found.created ? CacheOutcome::generated : CacheOutcome::cached, found.compile_time};
+          found.created ? CacheOutcome::generated : CacheOutcome::cached, found.compile_time,
+          bound_};
 }
 
 }  // namespace athanor::sql

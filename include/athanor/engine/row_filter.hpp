@@ -51,17 +51,19 @@ struct ValuesHash {
 class RowFilter {
  public:
   RowFilter() = default;
-  explicit RowFilter(std::shared_ptr<const ResultMetadata> source);
+  explicit RowFilter(std::shared_ptr<const ResultMetadata> source) : source_(std::move(source)) {}
   // Copies and moves carry the settings; the row view is rebound at the next apply().
   RowFilter(const RowFilter& other);
   RowFilter& operator=(const RowFilter& other);
-  RowFilter(RowFilter&& other) noexcept;
+  RowFilter(RowFilter&& other) noexcept
+      : source_(std::move(other.source_)), shaping_(std::move(other.shaping_)) {}
   RowFilter& operator=(RowFilter&& other) noexcept;
+  ~RowFilter();
 
   // Keeps the columns `keys` of the current output, in that order.
   void columns(std::span<const ColumnKey> keys);
   void unique(UniqueStrategy strategy);
-  bool is_unique() const noexcept { return unique_; }
+  bool is_unique() const noexcept { return shaping_ && shaping_->unique; }
   // The same projection and unique setting, with nothing seen yet (FrozenResult's fresh results).
   RowFilter fresh() const;
   // The unique() setting alone, over rows shaped as this filter's output, with nothing seen
@@ -70,19 +72,33 @@ class RowFilter {
 
   // The row for raw values `raw` (laid out as the source metadata says), or nullptr when
   // unique() has seen it. The row is valid until the next call or until `raw` changes.
-  const Row* apply(const Value* raw);
-  const std::shared_ptr<const ResultMetadata>& metadata() const noexcept { return out_; }
+  const Row* apply(const Value* raw) {
+    if (shaping_) return apply_shaped(raw);
+    row_.rebind(source_, raw);  // rebound for each row: the filter may have moved since the last
+    return &row_;
+  }
+  const std::shared_ptr<const ResultMetadata>& metadata() const noexcept {
+    return shaping_ && shaping_->out ? shaping_->out : source_;
+  }
   const std::shared_ptr<const ResultMetadata>& source() const noexcept { return source_; }
 
  private:
+  // What columns() and unique() add. Most results use neither, so it lives out of line and a
+  // plain result's filter is two pointers to make, move and destroy on each execution.
+  struct Shaping {
+    std::shared_ptr<const ResultMetadata> out;  // null: the source's columns, all of them
+    std::vector<std::size_t> index;             // positions in the raw row, when `out` is set
+    std::vector<Value> slot;                    // the projected values
+    bool unique = false;
+    UniqueStrategy strategy;
+    std::unordered_set<std::vector<Value>, ValuesHash> seen;
+  };
+  Shaping& shaping();
+  const Row* apply_shaped(const Value* raw);
+
   std::shared_ptr<const ResultMetadata> source_;
-  std::shared_ptr<const ResultMetadata> out_;
-  std::vector<std::size_t> index_;  // positions in the raw row; empty: all of them, in order
-  std::vector<Value> slot_;         // the projected values
+  std::unique_ptr<Shaping> shaping_;
   Row row_;
-  bool unique_ = false;
-  UniqueStrategy strategy_;
-  std::unordered_set<std::vector<Value>, ValuesHash> seen_;
 };
 
 }  // namespace detail

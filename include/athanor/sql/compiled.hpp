@@ -38,7 +38,7 @@ struct Compiled {
   // --- expression-language statements (select/insert/update/delete_); empty for text() -------
   // The name of each literal the statement carries, in the order the statement's cache-key walk
   // meets them: a later statement with the same structure pairs its own values with these names
-  // (Statement::bound_values()), which is how one cached form serves any values.
+  // (CompileResult::bound), which is how one cached form serves any values.
   std::vector<std::string> literal_names;
   // Binds the compiler added with fixed values (SQLite renders LIMIT ? OFFSET ? with OFFSET 0).
   Params fixed_values;
@@ -104,6 +104,10 @@ struct CompileResult {
   std::shared_ptr<const Compiled> owner;
   CacheOutcome outcome = CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
+  // The values the statement binds itself, by bind name: a construct's literals paired with the
+  // names `compiled` gave them, text().bindparams(). Execution parameters override them. They
+  // belong to this execution, so one statement object may run on several threads at once.
+  Params bound;
 };
 
 class CompiledCache;
@@ -127,9 +131,9 @@ class Executable {
 
   // The compiled form for the request's dialect, from its cache when it has it.
   virtual CompileResult compile(const CompileRequest& request) const = 0;
-  // Bind values carried by the statement itself (text().bindparams()); execution parameters
-  // override them.
-  virtual const Params* bound_values() const noexcept { return nullptr; }
+  // text(): its SQL runs as written, so the execution's parameters never shape it and it has no
+  // insert()/update() results.
+  virtual bool is_text() const noexcept { return false; }
   // The SQL for messages and str(): the statement as written, in the default dialect.
   virtual std::string str() const = 0;
 

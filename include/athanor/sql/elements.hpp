@@ -16,6 +16,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -180,6 +182,41 @@ requires std::same_as<B, bool> ColumnElement operator==(const ColumnElement& a, 
 template <typename B>
 requires std::same_as<B, bool> ColumnElement operator!=(const ColumnElement& a, B b) {
   return compare_bool(a, b, false);
+}
+
+// A plain C++ number or string compared to an expression (`users.c("id") == 5`): the bind is
+// made already named and typed after the other side, one node fewer than converting the value to
+// a ColumnElement first. Templates on both sides: chosen over that conversion, and never for a
+// left side that merely converts to a ColumnElement (a std::string). Same SQL either way.
+template <typename V>
+concept PlainValue =
+    !std::same_as<std::remove_cvref_t<V>, bool> && std::constructible_from<Value, V> &&
+    (std::integral<std::remove_cvref_t<V>> || std::floating_point<std::remove_cvref_t<V>> ||
+     std::convertible_to<V, std::string_view>);
+ColumnElement compare_value(const ColumnElement& a, Op op, Value b);
+template <std::derived_from<ColumnElement> E, PlainValue V>
+ColumnElement operator==(const E& a, V&& b) {
+  return compare_value(a, Op::eq, Value(std::forward<V>(b)));
+}
+template <std::derived_from<ColumnElement> E, PlainValue V>
+ColumnElement operator!=(const E& a, V&& b) {
+  return compare_value(a, Op::ne, Value(std::forward<V>(b)));
+}
+template <std::derived_from<ColumnElement> E, PlainValue V>
+ColumnElement operator<(const E& a, V&& b) {
+  return compare_value(a, Op::lt, Value(std::forward<V>(b)));
+}
+template <std::derived_from<ColumnElement> E, PlainValue V>
+ColumnElement operator<=(const E& a, V&& b) {
+  return compare_value(a, Op::le, Value(std::forward<V>(b)));
+}
+template <std::derived_from<ColumnElement> E, PlainValue V>
+ColumnElement operator>(const E& a, V&& b) {
+  return compare_value(a, Op::gt, Value(std::forward<V>(b)));
+}
+template <std::derived_from<ColumnElement> E, PlainValue V>
+ColumnElement operator>=(const E& a, V&& b) {
+  return compare_value(a, Op::ge, Value(std::forward<V>(b)));
 }
 
 ColumnElement and_(std::vector<ColumnElement> clauses);

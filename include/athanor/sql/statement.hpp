@@ -7,7 +7,6 @@
 // a statement rebuilt on every call with new values compiles once per structure.
 #pragma once
 
-#include <atomic>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -35,7 +34,6 @@ Value schema_translate_map(
 class Statement : public Executable {
  public:
   CompileResult compile(const CompileRequest& request) const override;
-  const Params* bound_values() const noexcept override;
   // The statement in the default dialect with named binds, as SQLAlchemy's str(stmt).
   std::string str() const override;
   // The SQL this statement compiles to on `dialect` (a fresh compile, no cache).
@@ -53,30 +51,6 @@ class Statement : public Executable {
 
  protected:
   Statement() = default;
-  Statement(const Statement& other) : Executable(other) {}
-  Statement& operator=(const Statement& other) {
-    Executable::operator=(other);
-    reset_bound();
-    return *this;
-  }
-  void reset_bound() noexcept;
-
- private:
-  // Values bound for the last compile, kept until the statement goes (a thread may still read
-  // an older set while another installs a new one, as with Compiled's metadata).
-  struct BoundHolder {
-    Params params;
-    BoundHolder* replaced = nullptr;
-  };
-  struct BoundSlot {
-    std::atomic<BoundHolder*> head{nullptr};
-    BoundSlot() = default;
-    BoundSlot(const BoundSlot&) {}  // a copy is a new statement: nothing bound yet
-    BoundSlot& operator=(const BoundSlot&) { return *this; }
-    ~BoundSlot();
-  };
-  mutable BoundSlot bound_;
-  void install(Params params) const;
 };
 
 }  // namespace athanor::sql

@@ -35,9 +35,9 @@ class TextClause : public Executable {
   // The engine's cache keys a text() by its SQL, so equal SQL in another TextClause is a cache
   // hit; each TextClause also keeps what it got, to skip the engine cache's lock next time.
   CompileResult compile(const CompileRequest& request) const override;
-  const Params* bound_values() const noexcept override {
-    return bound_.empty() ? nullptr : &bound_;
-  }
+  bool is_text() const noexcept override { return true; }
+  // The values given with bindparams(); null when none.
+  const Params* bound_values() const noexcept { return bound_.empty() ? nullptr : &bound_; }
   std::string str() const override { return text(); }
 
   // The SQL rewritten for a paramstyle (exposed for tests and tools).
