@@ -2,7 +2,7 @@
 # Installs what the tests need, builds, and passes every test:
 #   1. the suite (unit, backend-parametrized, seed ports, the tour) in a normal build;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. the pool and threading tests under ThreadSanitizer;
+#   3. the pool and threading tests (tests/pool, the dialect registry) under ThreadSanitizer;
 #   4. an installed Athanor used from a separate project through find_package(athanor).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,9 +72,8 @@ run_ctest "$root/build/asan" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 echo "== ThreadSanitizer build: the pool and threading tests"
 cmake -S "$root" -B "$root/build/tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATHANOR_TSAN=ON \
   >/dev/null
-cmake --build "$root/build/tsan" -j "$jobs" --target athanor_tests
-run_gtest "$root/build/tsan/tests/athanor_tests" \
-  'Pool*:QueuePool*:SingletonThreadPool*:StaticPool*:NullPool*:AssertionPool*' \
+cmake --build "$root/build/tsan" -j "$jobs" --target athanor_thread_tests
+run_gtest "$root/build/tsan/tests/athanor_thread_tests" '*' \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
 echo "== installed package, used with find_package(athanor)"

@@ -1,0 +1,74 @@
+// Statements rebuilt on several threads at once share one compiled form through the engine's
+// cache, while each execution binds its own values: no thread may see another's literals.
+// Built into athanor_thread_tests too, so it also runs under ThreadSanitizer.
+#include <gtest/gtest.h>
+
+#include <athanor/athanor.hpp>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "pool/pool_test_util.hpp"
+
+namespace sa = athanor;
+
+TEST(ConstructThreads, RebuiltStatementsBindTheirOwnValuesFromOneCachedForm) {
+  constexpr int threads = 4;
+  constexpr int rows = 50;
+  constexpr int rounds = 200;
+  pool_test::TempDb db;
+  auto engine = sa::create_engine(db.url(), {.pool_size = threads});
+  sa::MetaData metadata;
+  sa::Table t(
+      "t", metadata,
+      {sa::Column("id", sa::Integer(), {.primary_key = true}), sa::Column("name", sa::String(20))});
+  metadata.create_all(engine);
+  engine.begin([&](sa::Connection& conn) {
+    for (int i = 1; i <= rows; ++i) {
+      conn.execute(sa::insert(t).values({{"id", i}, {"name", "n" + std::to_string(i)}}));
+    }
+  });
+
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k) {
+    pool.emplace_back([&, k] {
+      auto conn = engine.connect();
+      for (int r = 0; r < rounds; ++r) {
+        const int id = (k * rounds + r) % rows + 1;
+        const auto row = conn.execute(sa::select(t).where(t.c("id") == id)).one();
+        if (row.get<std::int64_t>(0) != id || row.get<std::string>(1) != "n" + std::to_string(id)) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(ConstructThreads, OneStatementObjectRunsOnSeveralThreadsAtOnce) {
+  constexpr int threads = 4;
+  pool_test::TempDb db;
+  auto engine = sa::create_engine(db.url(), {.pool_size = threads});
+  sa::MetaData metadata;
+  sa::Table t("t", metadata, {sa::Column("id", sa::Integer(), {.primary_key = true})});
+  metadata.create_all(engine);
+  engine.begin([&](sa::Connection& conn) {
+    conn.execute(sa::insert(t), std::vector<sa::Params>{{{"id", 1}}, {{"id", 2}}, {{"id", 3}}});
+  });
+  const auto shared = sa::select(t.c("id")).where(t.c("id") >= 2).order_by({t.c("id")});
+
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k) {
+    pool.emplace_back([&] {
+      auto conn = engine.connect();
+      for (int r = 0; r < 100; ++r) {
+        if (conn.execute(shared).scalars().all() != std::vector<sa::Value>{2, 3}) ++wrong;
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
