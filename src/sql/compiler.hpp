@@ -43,7 +43,11 @@ class DialectRules {
  public:
   virtual ~DialectRules() = default;
   virtual bool supports_native_boolean() const { return false; }
+  // INSERT / UPDATE / DELETE ... RETURNING (SQLAlchemy's insert_returning, update_returning).
   virtual bool supports_returning() const { return true; }
+  // cursor.lastrowid gives a single-row INSERT's autoincrement value; without it (PostgreSQL)
+  // the compiler fetches a generated primary key with RETURNING instead.
+  virtual bool postfetch_lastrowid() const { return true; }
   virtual bool supports_default_values() const { return true; }
   virtual bool is_reserved(std::string_view lower_name) const;
   // " LIMIT x OFFSET y" with the binds rendered through `c`.
@@ -127,6 +131,12 @@ struct CrudColumn {
 std::vector<CrudColumn> crud_columns(const DmlData& d, const ValuesMap* row, const Params* params,
                                      bool is_insert);
 
+// The column whose value the database generates when an INSERT leaves it out (SQLAlchemy's
+// Table._autoincrement_column): the only primary-key column, of an integer type, without a
+// default, server default or foreign key, unless autoincrement=false; or, in a composite
+// primary key, the column marked autoincrement=true. Null when there is none.
+const ColumnData* autoincrement_column(const TableData& t);
+
 class SqlCompiler {
  public:
   SqlCompiler(const Dialect* dialect, const Params* parameters, const ExecutionOptions* options);
@@ -134,7 +144,8 @@ class SqlCompiler {
   const Dialect* dialect;  // null: the default dialect of str(stmt)
   const DialectRules& rules;
   Paramstyle style;
-  bool is_str;  // the default dialect of str(stmt)
+  bool is_str;               // the default dialect of str(stmt)
+  bool executemany = false;  // compiled for several parameter sets
   const Params* parameters;
   std::string out;
   Compiled* compiled = nullptr;
@@ -160,7 +171,9 @@ class SqlCompiler {
   // ---- statements
   void select(const SelectData& s, bool asfrom, bool nested);
   void from(const FromData& f);
-  void returning(const std::vector<NodePtr>& cols, const TableData* dml_table);
+  // `implicit`: added by the compiler (Compiled::implicit_returning), not by returning().
+  void returning(const std::vector<NodePtr>& cols, const TableData* dml_table,
+                 bool implicit = false);
   // One entry of a columns clause; `used` holds the names taken so far in it.
   void result_column(const Node& n, bool asfrom, std::vector<std::string>& used);
 

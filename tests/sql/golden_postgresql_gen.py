@@ -22,17 +22,6 @@ dialect = postgresql.dialect(paramstyle="numeric_dollar")
 NOT_YET = {
     # SQLAlchemy numbers an expanded IN's values after the statement's other binds.
     "in and compare": "numbering of expanded IN binds",
-    # SQLAlchemy adds RETURNING <primary key> to a single-row INSERT on PostgreSQL
-    # (implicit_returning, for inserted_primary_key): issue 6's inserted_primary_key work.
-    "insert values": "implicit RETURNING",
-    "insert values two": "implicit RETURNING",
-    "insert values reversed order": "implicit RETURNING",
-    "insert values with active": "implicit RETURNING",
-    "insert no default table": "implicit RETURNING",
-    "insert bindparam value": "implicit RETURNING",
-    "insert expression value": "implicit RETURNING",
-    "insert reserved table": "implicit RETURNING",
-    "insert schema table": "implicit RETURNING",
 }
 
 

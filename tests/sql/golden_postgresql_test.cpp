@@ -2,7 +2,7 @@
 //
 // Golden SQL for PostgreSQL: the constructs of golden_sql_test.cpp compiled for the PostgreSQL
 // dialect must render exactly what SQLAlchemy 2.0's PostgreSQL dialect renders in the "$1"
-// paramstyle, IN lists expanded as the driver receives them. (10 constructs are left out until
+// paramstyle, IN lists expanded as the driver receives them. (1 constructs are left out until
 // Athanor renders them as SQLAlchemy does: see NOT_YET in the generator.)
 #include "dialects/postgresql/dialect.hpp"
 #include "sql/golden_fixture.hpp"
@@ -575,6 +575,27 @@ const std::vector<PostgresqlGolden>& postgresql_table() {
       {"table.insert()",
        [] { return S(orders.insert()); },
        "INSERT INTO orders (id, user_id, total, note) VALUES ($1, $2, $3, $4)"},
+      {"insert values",
+       [] { return S(sa::insert(users).values({{"name", "alice"}})); },
+       "INSERT INTO users (name, active) VALUES ($1, $2) RETURNING users.id"},
+      {"insert values two",
+       [] { return S(sa::insert(users).values({{"name", "bob"}, {"email", "b@x"}})); },
+       "INSERT INTO users (name, email, active) VALUES ($1, $2, $3) RETURNING users.id"},
+      {"insert values reversed order",
+       [] { return S(sa::insert(users).values({{"email", "b@x"}, {"name", "bob"}})); },
+       "INSERT INTO users (name, email, active) VALUES ($1, $2, $3) RETURNING users.id"},
+      {"insert values with active",
+       [] { return S(sa::insert(users).values({{"name", "c"}, {"active", false}})); },
+       "INSERT INTO users (name, active) VALUES ($1, $2) RETURNING users.id"},
+      {"insert no default table",
+       [] { return S(sa::insert(orders).values({{"user_id", 1}, {"total", 100}})); },
+       "INSERT INTO orders (user_id, total) VALUES ($1, $2) RETURNING orders.id"},
+      {"insert bindparam value",
+       [] { return S(sa::insert(orders).values({{"user_id", sa::bindparam("uid")}})); },
+       "INSERT INTO orders (user_id) VALUES ($1) RETURNING orders.id"},
+      {"insert expression value",
+       [] { return S(sa::insert(orders).values({{"total", sa::func::length("abc")}})); },
+       "INSERT INTO orders (total) VALUES (length($1)) RETURNING orders.id"},
       {"insert multi values",
        [] { return S(sa::insert(orders).values(std::vector<sa::ValuesMap>{{{"user_id", 1}, {"total", 5}}, {{"user_id", 2}, {"total", 6}}})); },
        "INSERT INTO orders (user_id, total) VALUES ($1, $2), ($3, $4)"},
@@ -590,6 +611,12 @@ const std::vector<PostgresqlGolden>& postgresql_table() {
       {"insert from select",
        [] { return S(sa::insert(orders).from_select({"user_id", "total"}, sa::select(users.c("id"), users.c("id") + 1))); },
        "INSERT INTO orders (user_id, total) SELECT users.id, users.id + $1 AS anon_1 \nFROM users"},
+      {"insert reserved table",
+       [] { return S(sa::insert(user_t).values({{"UserName", "x"}, {"order", 1}})); },
+       "INSERT INTO \"user\" (\"UserName\", \"order\") VALUES ($1, $2) RETURNING \"user\".id"},
+      {"insert schema table",
+       [] { return S(sa::insert(remote).values({{"value", "v"}})); },
+       "INSERT INTO remote_owner.remote (value) VALUES ($1) RETURNING remote_owner.remote.id"},
       {"update values where",
        [] { return S(sa::update(users).where(users.c("id") == 1).values({{"name", "Bobby"}})); },
        "UPDATE users SET name=$1 WHERE users.id = $2"},
