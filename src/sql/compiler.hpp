@@ -156,7 +156,10 @@ class SqlCompiler {
   std::string quote(std::string_view ident) const;
   std::string table_name(const TableData& t) const;  // schema-qualified, translated
   std::string anon(std::string_view base);           // "count" -> "count_1", "count_2", ...
-  void placeholder(const std::string& name);         // "?" / ":name" and record the slot
+  // "?" / ":name" / "$n" and record the slot; `expanded`: one value of an expanded IN list.
+  void placeholder(const std::string& name, bool expanded = false);
+  // Completes `out` once the statement is rendered (the numbers of expanded IN values).
+  void finish();
   // A bind the compiler adds with a fixed value (SQLite's "OFFSET 0").
   void fixed_bind(const Value& v);
   std::string alias_name(const FromData& f);
@@ -184,6 +187,10 @@ class SqlCompiler {
   std::map<std::string, int, std::less<>> anon_counters_;
   std::unordered_map<const FromData*, std::string> alias_names_;
   SchemaTranslateMap translate_;
+  // Numeric paramstyles: where in `out` each expanded IN value's number goes, and the expanded
+  // bind names in order of first appearance (numbered after every other bind).
+  std::vector<std::pair<std::size_t, std::string>> deferred_numbers_;
+  std::vector<std::string> expanded_names_;
 };
 
 // A SQL string literal: 'it''s'.

@@ -103,6 +103,7 @@ std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const
   c.compiled = out.get();
   out->named_paramstyle = c.style == Paramstyle::named || c.style == Paramstyle::pyformat;
   render(c);
+  c.finish();
   out->sql = std::move(c.out);
   out->sql_hash = std::hash<std::string_view>{}(out->sql);
   if (c.style == Paramstyle::numeric || c.style == Paramstyle::numeric_dollar) {

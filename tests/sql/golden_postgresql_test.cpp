@@ -2,8 +2,8 @@
 //
 // Golden SQL for PostgreSQL: the constructs of golden_sql_test.cpp compiled for the PostgreSQL
 // dialect must render exactly what SQLAlchemy 2.0's PostgreSQL dialect renders in the "$1"
-// paramstyle, IN lists expanded as the driver receives them. (1 constructs are left out until
-// Athanor renders them as SQLAlchemy does: see NOT_YET in the generator.)
+// paramstyle, IN lists expanded as the driver receives them (SQLAlchemy numbers an expanded IN's
+// values after the statement's other binds).
 #include "dialects/postgresql/dialect.hpp"
 #include "sql/golden_fixture.hpp"
 
@@ -296,6 +296,9 @@ const std::vector<PostgresqlGolden>& postgresql_table() {
       {"negated in",
        [] { return S(sa::select(users.c("id")).where(!users.c("id").in_({1, 2}))); },
        "SELECT users.id \nFROM users \nWHERE (users.id NOT IN ($1, $2))"},
+      {"in and compare",
+       [] { return S(sa::select(users.c("id")).where(users.c("id").in_({1, 2}) && users.c("id") > 0)); },
+       "SELECT users.id \nFROM users \nWHERE users.id IN ($2, $3) AND users.id > $1"},
       {"in subquery",
        [] { return S(sa::select(users.c("id")).where(users.c("id").in_(sa::select(orders.c("user_id"))))); },
        "SELECT users.id \nFROM users \nWHERE users.id IN (SELECT orders.user_id \nFROM orders)"},
