@@ -293,6 +293,12 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
   const bool postfetch_lastrowid = need_pks && c.rules.postfetch_lastrowid() && autoinc;
   const bool implicit_returning =
       need_pks && c.rules.supports_returning() && (!postfetch_lastrowid || d.return_defaults);
+  if (!is_insert && d.return_defaults && c.executemany && c.rules.supports_returning()) {
+    throw exc::InvalidRequestError(fmt::format(
+        "Dialect {}+{} with current server capabilities does not support UPDATE..RETURNING when "
+        "executemany is used",
+        c.dialect->name(), c.dialect->driver()));
+  }
   const bool return_defaults =
       d.return_defaults && c.rules.supports_returning() && (is_insert ? implicit_returning : true);
   auto wanted = [&](const ColumnData* col) {
