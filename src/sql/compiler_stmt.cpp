@@ -283,6 +283,12 @@ struct ServerValues {
 
 ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_insert,
                            const std::vector<CrudColumn>& cols) {
+  if (!is_insert && d.return_defaults && c.executemany && c.rules.supports_returning()) {
+    throw exc::InvalidRequestError(fmt::format(
+        "Dialect {}+{} with current server capabilities does not support UPDATE..RETURNING when "
+        "executemany is used",
+        c.dialect->name(), c.dialect->driver()));
+  }
   const TableData& t = *d.table;
   const ColumnData* autoinc = detail::autoincrement_column(t);
   // A single-row insert() run once without returning() reports its primary key: from
@@ -293,12 +299,6 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
   const bool postfetch_lastrowid = need_pks && c.rules.postfetch_lastrowid() && autoinc;
   const bool implicit_returning =
       need_pks && c.rules.supports_returning() && (!postfetch_lastrowid || d.return_defaults);
-  if (!is_insert && d.return_defaults && c.executemany && c.rules.supports_returning()) {
-    throw exc::InvalidRequestError(fmt::format(
-        "Dialect {}+{} with current server capabilities does not support UPDATE..RETURNING when "
-        "executemany is used",
-        c.dialect->name(), c.dialect->driver()));
-  }
   const bool return_defaults =
       d.return_defaults && c.rules.supports_returning() && (is_insert ? implicit_returning : true);
   auto wanted = [&](const ColumnData* col) {
@@ -323,7 +323,7 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
           fetch = implicit_returning;
         } else if (wanted(col)) {
           fetch = true;
-        } else if (!pk || !is_insert) {
+        } else {
           out.postfetch.push_back(col->name);
         }
       }
@@ -336,7 +336,8 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
         out.postfetch.push_back(col->name);
       }
     } else {
-      // A column nothing fills is fetched only when return_defaults() names it.
+      // A column nothing sets: an insert's return_defaults() fetches it, an update's only when
+      // it names the column.
       fetch = wanted(col) && (is_insert || !d.return_defaults_columns.empty());
     }
     if (fetch) out.fetch.push_back(t.column_node(d.table, i));
