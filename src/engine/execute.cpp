@@ -400,12 +400,15 @@ std::vector<Params> callable_defaults(const sql::Compiled& c, std::size_t sets) 
 }
 
 // What the CursorResult of a construct reports about the insert() / update() it ran (SPEC §14.1):
-// the parameters as bound, and for an insert the primary key of each row, from the parameters
-// or, for one row, the database's lastrowid for the autoincrement column.
+// the parameters as bound, the rows of the RETURNING clause the compiler added (read here, so the
+// caller sees none), and for an insert the primary key of each row: from those rows, else the
+// parameters or, for one row, the database's lastrowid for the autoincrement column.
 CursorResult::InsertInfo insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
                                      std::span<const Params> defaults, const Params* bound,
-                                     bool many, std::optional<std::int64_t> lastrowid) {
+                                     bool many, CursorResult& result) {
   CursorResult::InsertInfo info;
+  if (c.implicit_returning) info.returned_defaults_rows = result.all();
+  const std::optional<std::int64_t> lastrowid = result.lastrowid();
   info.compiled = true;
   info.is_insert = c.is_insert;
   info.is_update = c.is_update;
@@ -425,12 +428,18 @@ CursorResult::InsertInfo insert_info(const sql::Compiled& c, std::span<const Nam
   if (!c.is_insert) return info;
   auto keys = std::make_shared<const ResultMetadata>(c.primary_key);
   info.inserted_primary_key_rows.reserve(info.parameters.size());
-  for (const Params& p : info.parameters) {
+  for (std::size_t i = 0; i < info.parameters.size(); ++i) {
+    const Params& p = info.parameters[i];
+    const Row* returned =
+        i < info.returned_defaults_rows.size() ? &info.returned_defaults_rows[i] : nullptr;
     std::vector<Value> pk;
     pk.reserve(c.primary_key.size());
     for (const std::string& name : c.primary_key) {
       const Value* v = p.find(name);
-      if ((!v || v->is_null()) && !many && lastrowid && name == c.autoincrement_column) {
+      const std::ptrdiff_t at = returned ? returned->metadata().find(name) : -1;
+      if (at >= 0) {
+        pk.push_back(returned->at(at));
+      } else if ((!v || v->is_null()) && !many && lastrowid && name == c.autoincrement_column) {
         pk.emplace_back(*lastrowid);
       } else {
         pk.push_back(v ? *v : Value());
@@ -516,7 +525,7 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
                                                           : CursorCall::Kind::select;
   CursorResult result = run_cursor(self, call);
   if (!textual) {
-    result.set_insert_info(insert_info(c, given, defaults, bound, many, result.lastrowid()));
+    result.set_insert_info(insert_info(c, given, defaults, bound, many, result));
   }
   if (events) fire_execute_event(self, stmt, sets, many, opts, &result);
   return result;

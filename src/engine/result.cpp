@@ -481,7 +481,21 @@ const std::vector<Row>& CursorResult::inserted_primary_key_rows() const {
 }
 
 std::optional<Row> CursorResult::returned_defaults() const {
-  return std::nullopt;
+  if (insert_.executemany) {
+    throw exc::InvalidRequestError(
+        "This statement was an executemany call; if return defaults is supported, please use "
+        ".returned_defaults_rows.");
+  }
+  if (insert_.returned_defaults_rows.empty()) return std::nullopt;
+  return insert_.returned_defaults_rows.front();
+}
+
+const std::vector<Row>& CursorResult::returned_defaults_rows() const noexcept {
+  return insert_.returned_defaults_rows;
+}
+
+bool CursorResult::lastrow_has_defaults() const noexcept {
+  return (insert_.is_insert || insert_.is_update) && !insert_.postfetch_cols.empty();
 }
 
 const std::vector<Params>& CursorResult::last_inserted_params() const {

@@ -310,6 +310,12 @@ void walk_crud(detail::KeyWalk& w, const DmlData& d, bool is_insert) {
   }
 }
 
+void walk_return_defaults(detail::KeyWalk& w, const DmlData& d) {
+  if (!d.return_defaults) return;
+  w.tag('D');
+  w.nodes(d.return_defaults_columns);
+}
+
 }  // namespace
 
 void Select::walk(detail::KeyWalk& w) const {
@@ -327,6 +333,7 @@ void Insert::walk(detail::KeyWalk& w) const {
   }
   w.nodes(data_->returning);
   w.tag(data_->sort_by_parameter_order ? '1' : '0');
+  walk_return_defaults(w, *data_);
 }
 
 void Update::walk(detail::KeyWalk& w) const {
@@ -334,6 +341,7 @@ void Update::walk(detail::KeyWalk& w) const {
   w.nodes(data_->where);  // the WHERE binds come after SET ones in SQL; order here is free
   walk_crud(w, *data_, false);
   w.nodes(data_->returning);
+  walk_return_defaults(w, *data_);
 }
 
 void Delete::walk(detail::KeyWalk& w) const {

@@ -44,7 +44,11 @@ class DialectRules {
  public:
   virtual ~DialectRules() = default;
   virtual bool supports_native_boolean() const { return false; }
+  // INSERT / UPDATE / DELETE ... RETURNING (SQLAlchemy's insert_returning, update_returning).
   virtual bool supports_returning() const { return true; }
+  // cursor.lastrowid gives a single-row INSERT's autoincrement value; without it (PostgreSQL)
+  // the compiler fetches a generated primary key with RETURNING instead.
+  virtual bool postfetch_lastrowid() const { return true; }
   virtual bool supports_default_values() const { return true; }
   virtual bool is_reserved(std::string_view lower_name) const;
   // " LIMIT x OFFSET y" with the binds rendered through `c`.
@@ -138,6 +142,12 @@ struct CrudColumn {
 std::vector<CrudColumn> crud_columns(const DmlData& d, const ValuesMap* row, const Params* params,
                                      bool is_insert);
 
+// The column whose value the database generates when an INSERT leaves it out (SQLAlchemy's
+// Table._autoincrement_column): the only primary-key column, of an integer type, without a
+// default, server default or foreign key, unless autoincrement=false; or, in a composite
+// primary key, the column marked autoincrement=true. Null when there is none.
+const ColumnData* autoincrement_column(const TableData& t);
+
 class SqlCompiler {
  public:
   SqlCompiler(const Dialect* dialect, const Params* parameters, const ExecutionOptions* options);
@@ -145,7 +155,8 @@ class SqlCompiler {
   const Dialect* dialect;  // null: the default dialect of str(stmt)
   const DialectRules& rules;
   Paramstyle style;
-  bool is_str;  // the default dialect of str(stmt)
+  bool is_str;               // the default dialect of str(stmt)
+  bool executemany = false;  // compiled for several parameter sets
   const Params* parameters;
   std::string out;
   Compiled* compiled = nullptr;
@@ -156,7 +167,10 @@ class SqlCompiler {
   std::string quote(std::string_view ident) const;
   std::string table_name(const TableData& t) const;  // schema-qualified, translated
   std::string anon(std::string_view base);           // "count" -> "count_1", "count_2", ...
-  void placeholder(const std::string& name);         // "?" / ":name" and record the slot
+  // "?" / ":name" / "$n" and record the slot; `expanded`: one value of an expanded IN list.
+  void placeholder(const std::string& name, bool expanded = false);
+  // Completes `out` once the statement is rendered (the numbers of expanded IN values).
+  void finish();
   // A bind the compiler adds with a fixed value (SQLite's "OFFSET 0").
   void fixed_bind(const Value& v);
   std::string alias_name(const FromData& f);
@@ -171,7 +185,9 @@ class SqlCompiler {
   // ---- statements
   void select(const SelectData& s, bool asfrom, bool nested);
   void from(const FromData& f);
-  void returning(const std::vector<NodePtr>& cols, const TableData* dml_table);
+  // `implicit`: added by the compiler (Compiled::implicit_returning), not by returning().
+  void returning(const std::vector<NodePtr>& cols, const TableData* dml_table,
+                 bool implicit = false);
   // One entry of a columns clause; `used` holds the names taken so far in it.
   void result_column(const Node& n, bool asfrom, std::vector<std::string>& used);
 
@@ -182,6 +198,10 @@ class SqlCompiler {
   std::map<std::string, int, std::less<>> anon_counters_;
   std::unordered_map<const FromData*, std::string> alias_names_;
   SchemaTranslateMap translate_;
+  // Numeric paramstyles: where in `out` each expanded IN value's number goes, and the expanded
+  // bind names in order of first appearance (numbered after every other bind).
+  std::vector<std::pair<std::size_t, std::string>> deferred_numbers_;
+  std::vector<std::string> expanded_names_;
 };
 
 // A SQL string literal: 'it''s'.

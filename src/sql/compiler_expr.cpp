@@ -166,7 +166,16 @@ std::string SqlCompiler::alias_name(const FromData& f) {
   return name;
 }
 
-void SqlCompiler::placeholder(const std::string& name) {
+void SqlCompiler::placeholder(const std::string& name, bool expanded) {
+  if (expanded && (style == Paramstyle::numeric || style == Paramstyle::numeric_dollar)) {
+    // SQLAlchemy numbers the statement's binds first and an IN list's values as it expands them,
+    // after all the others: their numbers are known once the whole statement is rendered.
+    deferred_numbers_.emplace_back(out.size(), name);
+    if (std::find(expanded_names_.begin(), expanded_names_.end(), name) == expanded_names_.end()) {
+      expanded_names_.push_back(name);
+    }
+    return;
+  }
   auto& names = compiled->bind_names;
   auto pos = std::find(names.begin(), names.end(), name);
   const std::size_t number = static_cast<std::size_t>(pos - names.begin()) + 1;
@@ -195,6 +204,26 @@ void SqlCompiler::placeholder(const std::string& name) {
   if (style == Paramstyle::qmark || style == Paramstyle::format) {
     compiled->positional_names.push_back(name);
   }
+}
+
+void SqlCompiler::finish() {
+  if (deferred_numbers_.empty()) return;
+  auto& names = compiled->bind_names;
+  const std::size_t first = names.size();
+  names.insert(names.end(), expanded_names_.begin(), expanded_names_.end());
+  const char mark = style == Paramstyle::numeric_dollar ? '$' : ':';
+  std::string sql;
+  sql.reserve(out.size() + deferred_numbers_.size() * 4);
+  std::size_t from = 0;
+  for (const auto& [offset, name] : deferred_numbers_) {
+    sql.append(out, from, offset - from);
+    const auto at = std::find(expanded_names_.begin(), expanded_names_.end(), name);
+    sql += mark;
+    sql += std::to_string(first + static_cast<std::size_t>(at - expanded_names_.begin()) + 1);
+    from = offset;
+  }
+  sql.append(out, from);
+  out = std::move(sql);
 }
 
 void SqlCompiler::fixed_bind(const Value& v) {
@@ -226,7 +255,7 @@ void SqlCompiler::bind(const Node& n) {
   if (n.values.empty()) out += rules.empty_set();
   for (std::size_t i = 0; i < n.values.size(); ++i) {
     if (i) out += ", ";
-    placeholder(fmt::format("{}_{}", name, i + 1));
+    placeholder(fmt::format("{}_{}", name, i + 1), true);
   }
   out += ')';
 }

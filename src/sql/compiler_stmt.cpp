@@ -44,6 +44,23 @@ void criteria(SqlCompiler& c, const std::vector<NodePtr>& nodes) {
   }
 }
 
+const ColumnData* autoincrement_column(const TableData& t) {
+  auto pk_column = [&](const std::string& name) { return t.find(name); };
+  if (t.primary_key.size() == 1) {
+    const ColumnData* col = pk_column(t.primary_key.front());
+    if (!col || !col->type.is_integer() || col->options.autoincrement == false) return nullptr;
+    if (col->options.autoincrement == true) return col;
+    const bool plain = !col->options.default_.present() && !col->options.server_default &&
+                       col->foreign_keys.empty();
+    return plain ? col : nullptr;
+  }
+  for (const std::string& name : t.primary_key) {
+    const ColumnData* col = pk_column(name);
+    if (col && col->options.autoincrement == true) return col;
+  }
+  return nullptr;
+}
+
 void SqlCompiler::result_column(const Node& n, bool asfrom, std::vector<std::string>& used) {
   const bool top_level = enclosing.size() == 1 && !asfrom;
   std::string key;
@@ -190,12 +207,13 @@ void SqlCompiler::select(const SelectData& s, bool asfrom, bool nested) {
   enclosing.pop_back();
 }
 
-void SqlCompiler::returning(const std::vector<NodePtr>& cols, const TableData* dml_table) {
+void SqlCompiler::returning(const std::vector<NodePtr>& cols, const TableData* dml_table,
+                            bool implicit) {
   if (cols.empty()) return;
   if (!rules.supports_returning()) {
     throw exc::CompileError("RETURNING is not supported by this dialect's statement compiler.");
   }
-  compiled->has_returning = true;
+  (implicit ? compiled->implicit_returning : compiled->has_returning) = true;
   out += " RETURNING ";
   enclosing.emplace_back();  // RETURNING columns are result columns of the statement
   std::vector<std::string> used;
@@ -251,25 +269,93 @@ void crud_value(SqlCompiler& c, const CrudColumn& cc, const std::string& name) {
   c.placeholder(name);
 }
 
-// The column whose value the database generates when an INSERT leaves it out (its lastrowid):
-// a single Integer primary key, unless autoincrement=false.
-std::string autoincrement_column(const TableData& t) {
-  if (t.primary_key.size() != 1) return {};
-  const ColumnData* pk = t.find(t.primary_key.front());
-  if (!pk || !pk->type.is_integer() || pk->options.autoincrement == false) return {};
-  return pk->name;
+bool is_sql_expression(const CrudColumn& cc) {
+  return cc.value && cc.value->kind != NodeKind::bind;
 }
 
-void dml_facts(SqlCompiler& c, const TableData& t, const std::vector<CrudColumn>& cols) {
-  c.compiled->primary_key = t.primary_key;
-  c.compiled->autoincrement_column = autoincrement_column(t);
-  for (const auto& col : t.columns) {
-    const bool rendered = std::any_of(cols.begin(), cols.end(),
-                                      [&](const CrudColumn& cc) { return cc.column == col.get(); });
-    if (!rendered && col->options.server_default) {
-      c.compiled->postfetch_cols.push_back(col->name);
-    }
+// What an INSERT / UPDATE fetches back itself (crud.py's _get_returning_modifiers and the
+// column scan after it): the columns of its own RETURNING clause, in table order, and the
+// columns left for the server to fill that it does not fetch (postfetch_cols).
+struct ServerValues {
+  std::vector<NodePtr> fetch;
+  std::vector<std::string> postfetch;
+};
+
+ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_insert,
+                           const std::vector<CrudColumn>& cols) {
+  if (!is_insert && d.return_defaults && c.executemany && c.rules.supports_returning()) {
+    throw exc::InvalidRequestError(fmt::format(
+        "Dialect {}+{} with current server capabilities does not support UPDATE..RETURNING when "
+        "executemany is used",
+        c.dialect->name(), c.dialect->driver()));
   }
+  const TableData& t = *d.table;
+  const ColumnData* autoinc = detail::autoincrement_column(t);
+  // A single-row insert() run once without returning() reports its primary key: from
+  // cursor.lastrowid where the dialect has it and the table has an autoincrement column, else
+  // with RETURNING (PostgreSQL; and any dialect when return_defaults() asks for RETURNING).
+  const bool need_pks =
+      is_insert && !c.executemany && d.returning.empty() && !d.from_select && d.rows.size() <= 1;
+  const bool postfetch_lastrowid = need_pks && c.rules.postfetch_lastrowid() && autoinc;
+  const bool implicit_returning =
+      need_pks && c.rules.supports_returning() && (!postfetch_lastrowid || d.return_defaults);
+  const bool return_defaults =
+      d.return_defaults && c.rules.supports_returning() && (is_insert ? implicit_returning : true);
+  auto wanted = [&](const ColumnData* col) {
+    if (!return_defaults) return false;
+    if (d.return_defaults_columns.empty()) return true;
+    return std::any_of(d.return_defaults_columns.begin(), d.return_defaults_columns.end(),
+                       [&](const NodePtr& n) { return n->column == col; });
+  };
+
+  ServerValues out;
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    const ColumnData* col = t.columns[i].get();
+    const bool pk =
+        std::find(t.primary_key.begin(), t.primary_key.end(), col->name) != t.primary_key.end();
+    const auto rendered = std::find_if(cols.begin(), cols.end(),
+                                       [&](const CrudColumn& cc) { return cc.column == col; });
+    bool fetch = false;
+    if (rendered != cols.end()) {
+      if (is_sql_expression(*rendered)) {
+        // A SQL expression's value is only known to the server.
+        if (is_insert && pk) {
+          fetch = implicit_returning;
+        } else if (wanted(col)) {
+          fetch = true;
+        } else {
+          out.postfetch.push_back(col->name);
+        }
+      }
+    } else if (is_insert && pk && need_pks) {
+      fetch = implicit_returning && (col == autoinc || col->options.server_default);
+    } else if (is_insert && col->options.server_default) {
+      if (wanted(col)) {
+        fetch = true;
+      } else if (!pk) {
+        out.postfetch.push_back(col->name);
+      }
+    } else {
+      // A column nothing sets: an insert's return_defaults() fetches it, an update's only when
+      // it names the column.
+      fetch = wanted(col) && (is_insert || !d.return_defaults_columns.empty());
+    }
+    if (fetch) out.fetch.push_back(t.column_node(d.table, i));
+  }
+  return out;
+}
+
+// The primary key, the autoincrement column and the server-filled columns of an INSERT or
+// UPDATE, and the RETURNING clause the compiler adds for them.
+void dml_facts(SqlCompiler& c, const DmlData& d, bool is_insert,
+               const std::vector<CrudColumn>& cols) {
+  const TableData& t = *d.table;
+  c.compiled->primary_key = t.primary_key;
+  const ColumnData* autoinc = detail::autoincrement_column(t);
+  c.compiled->autoincrement_column = autoinc ? autoinc->name : std::string();
+  ServerValues values = server_values(c, d, is_insert, cols);
+  c.compiled->postfetch_cols = std::move(values.postfetch);
+  c.returning(values.fetch, &t, true);
 }
 
 }  // namespace
@@ -294,7 +380,7 @@ void Insert::render(SqlCompiler& c) const {
     c.compiled->result_keys.clear();  // the SELECT's columns are not the statement's results
     c.compiled->result_columns.clear();
     c.compiled->result_processors.clear();
-    dml_facts(c, *d.table, {});
+    dml_facts(c, d, true, {});
   } else if (d.rows.size() > 1) {
     // Multi-row VALUES: the first row's columns, in table order; binds name_m0, name_m1, ...
     const auto cols = detail::crud_columns(d, &d.rows.front(), nullptr, true);
@@ -328,7 +414,7 @@ void Insert::render(SqlCompiler& c) const {
       }
       c.out += ')';
     }
-    dml_facts(c, *d.table, given);
+    dml_facts(c, d, true, given);
   } else {
     const auto cols =
         detail::crud_columns(d, d.rows.empty() ? nullptr : &d.rows.front(), c.parameters, true);
@@ -347,7 +433,7 @@ void Insert::render(SqlCompiler& c) const {
       }
       c.out += ')';
     }
-    dml_facts(c, *d.table, cols);
+    dml_facts(c, d, true, cols);
   }
   c.returning(d.returning, d.table.get());
 }
@@ -367,12 +453,12 @@ void Update::render(SqlCompiler& c) const {
     c.out += '=';
     crud_value(c, cols[i], cols[i].column->name);
   }
-  dml_facts(c, *d.table, cols);
   if (!d.where.empty()) {
     c.out += " WHERE ";
     detail::criteria(c, d.where);
   }
   c.enclosing.pop_back();
+  dml_facts(c, d, false, cols);
   c.returning(d.returning, d.table.get());
 }
 

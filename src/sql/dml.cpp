@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "athanor/exc.hpp"
 #include "sql/compiler.hpp"
 
@@ -25,6 +27,27 @@ void check_columns(const TableData& t, const ValuesMap& row) {
       throw exc::CompileError(fmt::format("Unconsumed column names: {}", name));
     }
   }
+}
+
+void check_no_return_defaults(const DmlData& d) {
+  if (d.return_defaults) {
+    throw exc::InvalidRequestError("return_defaults() is already configured on this statement");
+  }
+}
+
+// return_defaults() called again adds its columns; without columns it asks for all of them.
+void add_return_defaults(DmlData& d, const std::vector<ColumnElement>& cols) {
+  if (d.return_defaults && (d.return_defaults_columns.empty() || cols.empty())) {
+    d.return_defaults_columns.clear();
+  } else {
+    for (const auto& c : cols) {
+      const bool known =
+          std::any_of(d.return_defaults_columns.begin(), d.return_defaults_columns.end(),
+                      [&](const NodePtr& n) { return n.get() == c.node().get(); });
+      if (!known) d.return_defaults_columns.push_back(c.node());
+    }
+  }
+  d.return_defaults = true;
 }
 
 std::vector<NodePtr> nodes_of(const std::vector<ColumnElement>& cols) {
@@ -63,10 +86,17 @@ Insert Insert::from_select(std::vector<std::string> columns, const Select& selec
 }
 
 Insert Insert::returning(std::vector<ColumnElement> cols, ReturningOptions options) const {
+  check_no_return_defaults(*data_);
   Insert out(*this);
   auto& d = out.mut();
   for (auto& n : nodes_of(cols)) d.returning.push_back(std::move(n));
   d.sort_by_parameter_order = options.sort_by_parameter_order;
+  return out;
+}
+
+Insert Insert::return_defaults(std::vector<ColumnElement> cols) const {
+  Insert out(*this);
+  add_return_defaults(out.mut(), cols);
   return out;
 }
 
@@ -90,8 +120,15 @@ Update&& Update::values(ValuesMap row) && {
 }
 
 Update Update::returning(std::vector<ColumnElement> cols) const {
+  check_no_return_defaults(*data_);
   Update out(*this);
   for (auto& n : nodes_of(cols)) out.mut().returning.push_back(std::move(n));
+  return out;
+}
+
+Update Update::return_defaults(std::vector<ColumnElement> cols) const {
+  Update out(*this);
+  add_return_defaults(out.mut(), cols);
   return out;
 }
 

@@ -69,14 +69,17 @@ Value LiteralSlot::value() const {
 }  // namespace detail
 
 std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const Params* parameters,
-                                                   const ExecutionOptions* options) const {
+                                                   const ExecutionOptions* options,
+                                                   bool executemany) const {
   ExecutionOptions merged = options_;
   if (options) merged.merge(*options);
   detail::SqlCompiler c(dialect, parameters, &merged);
+  c.executemany = executemany;
   auto out = std::make_unique<Compiled>();
   c.compiled = out.get();
   out->named_paramstyle = c.style == Paramstyle::named || c.style == Paramstyle::pyformat;
   render(c);
+  c.finish();
   out->sql = std::move(c.out);
   out->sql_hash = std::hash<std::string_view>{}(out->sql);
   if (c.style == Paramstyle::numeric || c.style == Paramstyle::numeric_dollar) {
@@ -154,12 +157,14 @@ CompileResult Statement::compile(const CompileRequest& request) const {
   std::shared_ptr<const Compiled> compiled;
   if (!request.cache || !w.cacheable) {
     const auto start = std::chrono::steady_clock::now();
-    compiled = compile_fresh(&request.dialect, request.parameters, request.options);
+    compiled =
+        compile_fresh(&request.dialect, request.parameters, request.options, request.executemany);
     result.compile_time = std::chrono::steady_clock::now() - start;
     result.outcome = w.cacheable ? CacheOutcome::disabled : CacheOutcome::no_key;
   } else {
     auto found = request.cache->get_or_create(w.key, [&] {
-      return compile_fresh(&request.dialect, request.parameters, request.options);
+      return compile_fresh(&request.dialect, request.parameters, request.options,
+                           request.executemany);
     });
     compiled = std::move(found.compiled);
     result.outcome = found.created ? CacheOutcome::generated : CacheOutcome::cached;

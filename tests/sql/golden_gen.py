@@ -402,6 +402,16 @@ g("insert from select", "insert(orders).from_select(['user_id', 'total'], select
 g("insert reserved table", "insert(user_t).values(UserName='x', order=1)",
   'sa::insert(user_t).values({{"UserName", "x"}, {"order", 1}})')
 g("insert schema table", "insert(remote).values(value='v')", 'sa::insert(remote).values({{"value", "v"}})')
+g("insert return_defaults", "insert(users).values(name='a').return_defaults()",
+  'sa::insert(users).values({{"name", "a"}}).return_defaults()')
+g("insert return_defaults server default", "insert(kinds).values(code='c').return_defaults()",
+  'sa::insert(kinds).values({{"code", "c"}}).return_defaults()')
+g("insert return_defaults columns", "insert(kinds).values(code='c').return_defaults(kinds.c.flag, kinds.c.label)",
+  'sa::insert(kinds).values({{"code", "c"}}).return_defaults({kinds.c("flag"), kinds.c("label")})')
+g("insert return_defaults given key", "insert(orders).values(id=5, total=func.length('abc')).return_defaults()",
+  'sa::insert(orders).values({{"id", 5}, {"total", sa::func::length("abc")}}).return_defaults()')
+g("insert return_defaults reserved", "insert(user_t).values(order=1).return_defaults(user_t.c.UserName)",
+  'sa::insert(user_t).values({{"order", 1}}).return_defaults({user_t.c("UserName")})')
 
 # ---- UPDATE -----------------------------------------------------------------------------------
 g("update values where", "update(users).where(users.c.id == 1).values(name='Bobby')",
@@ -426,6 +436,12 @@ g("update returning", "update(orders).values(total=0).returning(orders.c.id)",
 g("update reserved", "update(user_t).values(order=2).where(user_t.c.UserName == 'x')",
   'sa::update(user_t).values({{"order", 2}}).where(user_t.c("UserName") == "x")')
 g("table.update()", "users.update().values(status='x')", 'users.update().values({{"status", "x"}})')
+g("update return_defaults", "update(users).where(users.c.id == 1).values(name='x').return_defaults()",
+  'sa::update(users).where(users.c("id") == 1).values({{"name", "x"}}).return_defaults()')
+g("update return_defaults columns", "update(users).where(users.c.id == 1).values(name='x').return_defaults(users.c.status, users.c.name)",
+  'sa::update(users).where(users.c("id") == 1).values({{"name", "x"}}).return_defaults({users.c("status"), users.c("name")})')
+g("update return_defaults expression", "update(orders).values(total=orders.c.total + 1).return_defaults(orders.c.total)",
+  'sa::update(orders).values({{"total", orders.c("total") + 1}}).return_defaults({orders.c("total")})')
 
 # ---- DELETE -----------------------------------------------------------------------------------
 g("delete all", "delete(users)", "sa::delete_(users)")

@@ -302,8 +302,16 @@ class CursorResult : public Result {
   const Row& inserted_primary_key() const;
   // One such Row per parameter set (executemany: the generated values are NULL).
   const std::vector<Row>& inserted_primary_key_rows() const;
-  // The server defaults fetched with return_defaults(); nullopt, as without it.
+  // The row an insert() / update() fetched back with RETURNING the compiler added for
+  // return_defaults() or, on PostgreSQL, for a single-row insert()'s generated primary key;
+  // nullopt when nothing was fetched (SQLite without return_defaults(), text()). Raises
+  // exc::InvalidRequestError for executemany (use returned_defaults_rows()).
   std::optional<Row> returned_defaults() const;
+  // Every such row (empty when nothing was fetched).
+  const std::vector<Row>& returned_defaults_rows() const noexcept;
+  // True when an insert() / update() left columns for the server to fill that were not fetched
+  // back (postfetch_cols() is not empty).
+  bool lastrow_has_defaults() const noexcept;
   // The statement's bound parameters as executed, one Params per parameter set (SQLAlchemy
   // gives a dict for one set and a list for executemany; here it is always the list).
   const std::vector<Params>& last_inserted_params() const;
@@ -322,6 +330,7 @@ class CursorResult : public Result {
     bool executemany = false;
     bool explicit_returning = false;
     std::vector<Row> inserted_primary_key_rows;  // insert()
+    std::vector<Row> returned_defaults_rows;     // the compiler's own RETURNING rows
     std::vector<Params> parameters;              // insert() / update(): per parameter set
     std::vector<std::string> prefetch_cols;
     std::vector<std::string> postfetch_cols;

@@ -49,6 +49,10 @@ struct Compiled {
   bool is_update = false;
   bool is_delete = false;
   bool has_returning = false;  // explicit .returning(...)
+  // The compiler added the RETURNING clause itself, to fetch a single-row INSERT's generated
+  // primary key (PostgreSQL's implicit RETURNING) or the columns of return_defaults(): the
+  // execution reads its rows into inserted_primary_key() / returned_defaults(), not the caller.
+  bool implicit_returning = false;
   // What the execution and its Result need (src/engine/execute.cpp):
   //  - primary_key: the DML table's primary-key column names in table order; with the insert's
   //    parameters and cursor.lastrowid (for autoincrement_column, empty when the table has none)

@@ -38,6 +38,10 @@ struct DmlData {
   std::vector<NodePtr> where;
   std::vector<NodePtr> returning;
   bool sort_by_parameter_order = false;
+  // return_defaults(): fetch server-generated values with RETURNING where the dialect has it;
+  // no columns named means every column that gets a server-side value.
+  bool return_defaults = false;
+  std::vector<NodePtr> return_defaults_columns;
 };
 
 class DmlStatement : public Statement {
@@ -61,6 +65,10 @@ class Insert : public DmlStatement {
   Insert&& values(std::span<const ValuesMap> rows) &&;
   Insert from_select(std::vector<std::string> columns, const Select& select) const;
   Insert returning(std::vector<ColumnElement> cols, ReturningOptions options = {}) const;
+  // Fetch the new row's server-generated values (primary key, server defaults; only `cols` when
+  // given) into CursorResult::returned_defaults(), with RETURNING on dialects that have it.
+  // Not together with returning().
+  Insert return_defaults(std::vector<ColumnElement> cols = {}) const;
   Insert execution_options(const ExecutionOptions& options) const;
   void walk(detail::KeyWalk& w) const override;
   void render(detail::SqlCompiler& c) const override;
@@ -74,6 +82,9 @@ class Update : public DmlStatement {
   Update values(ValuesMap row) const& { return Update(*this).values(std::move(row)); }
   Update&& values(ValuesMap row) &&;
   Update returning(std::vector<ColumnElement> cols) const;
+  // Fetch `cols` (without them: the columns given server-side values, such as an onupdate
+  // expression) into CursorResult::returned_defaults(), with RETURNING on dialects that have it.
+  Update return_defaults(std::vector<ColumnElement> cols = {}) const;
   Update execution_options(const ExecutionOptions& options) const;
   void walk(detail::KeyWalk& w) const override;
   void render(detail::SqlCompiler& c) const override;

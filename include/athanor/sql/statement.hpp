@@ -39,9 +39,11 @@ class Statement : public Executable {
   // The SQL this statement compiles to on `dialect` (a fresh compile, no cache).
   std::string compile_sql(const Dialect& dialect, const Params* parameters = nullptr) const;
   // A fresh compile, for tests and tools; `dialect` null means the default (str()) dialect.
+  // `executemany`: compiled for several parameter sets (no implicit RETURNING then).
   std::unique_ptr<Compiled> compile_fresh(const Dialect* dialect,
                                           const Params* parameters = nullptr,
-                                          const ExecutionOptions* options = nullptr) const;
+                                          const ExecutionOptions* options = nullptr,
+                                          bool executemany = false) const;
   // The structural cache key (empty when the statement has none).
   std::string cache_key() const;
 

@@ -123,23 +123,11 @@ constexpr std::string_view postgresql_reserved[] = {"all",
                                                     "window",
                                                     "with"};
 
-bool is_integer(TypeKind k) {
-  return k == TypeKind::integer || k == TypeKind::big_integer || k == TypeKind::small_integer;
-}
-
-// The column SQLAlchemy's "auto" autoincrement picks: the table's only primary key column, of an
-// integer type, with no default, server default or foreign key (unless autoincrement=true).
-bool is_autoincrement_column(const TableData& t, const ColumnData& col) {
-  if (t.primary_key.size() != 1 || t.primary_key.front() != col.name) return false;
-  if (!is_integer(col.type.kind) || col.options.autoincrement == false) return false;
-  if (col.options.autoincrement == true) return true;
-  return !col.options.default_.present() && !col.options.server_default && col.foreign_keys.empty();
-}
-
 class PostgresqlRules : public DialectRules {
  public:
   bool supports_native_boolean() const override { return true; }
   bool native_ilike() const override { return true; }
+  bool postfetch_lastrowid() const override { return false; }
   bool is_reserved(std::string_view w) const override {
     return std::binary_search(std::begin(postgresql_reserved), std::end(postgresql_reserved), w);
   }
@@ -189,7 +177,7 @@ class PostgresqlRules : public DialectRules {
     return {std::move(sql), std::move(parameters)};
   }
   std::string column_type_ddl(const TableData& t, const ColumnData& col) const override {
-    if (!is_autoincrement_column(t, col)) return type_ddl(col.type);
+    if (sql::detail::autoincrement_column(t) != &col) return type_ddl(col.type);
     switch (col.type.kind) {
       case TypeKind::big_integer:
         return "BIGSERIAL";
