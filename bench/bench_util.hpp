@@ -1,5 +1,6 @@
-// Timing helpers shared by the benchmarks: best-of-N wall time per operation, and the table that
-// prints each contender's ratio to the physical limit (the raw C driver API).
+// What the benchmarks share: best-of-N wall time per operation, the table that prints each
+// contender's ratio to the physical limit (the raw C driver API), the sink every contender folds
+// the values it reads into, and the Python peers run as subprocesses.
 #pragma once
 
 #if __has_include(<valgrind/callgrind.h>)
@@ -11,13 +12,54 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bench {
+
+// What every contender folds the values it reads into, so that no read can be optimised away:
+// each row's integer, its text's length and first byte, and its real.
+struct Sink {
+  long long ints = 0;
+  std::size_t chars = 0;
+  double reals = 0;
+
+  void add(std::int64_t id, std::string_view name, double value) {
+    ints += id;
+    chars += name.size() + static_cast<unsigned char>(name[0]);
+    reals += value;
+  }
+};
+
+// The ids the point-select benchmarks look up in their 10,000-row tables: spread over the table,
+// the same sequence for every contender (the Python peers use the same formula).
+inline constexpr int point_table_rows = 10'000;
+inline long point_id(long i) {
+  return (i * 7919) % point_table_rows + 1;
+}
+
+// The standard output of `/usr/bin/python3 <bench/peers>/<script_and_args>`, to read the figures
+// a peer prints; the peer inherits the environment (a server's URL included) and the CPU affinity.
+// Its standard error stays visible, so a peer that fails says why (and its figures read as 0).
+using PeerOutput = std::unique_ptr<FILE, int (*)(FILE*)>;
+inline PeerOutput run_python_peer(const std::string& script_and_args) {
+  const std::string cmd =
+      std::string("/usr/bin/python3 ") + ATHANOR_BENCH_PEERS_DIR + "/" + script_and_args;
+  return PeerOutput(popen(cmd.c_str(), "r"), pclose);
+}
+// The one figure (ns per operation) a peer prints; 0 when it could not run.
+inline double python_peer_ns(const std::string& script) {
+  const PeerOutput out = run_python_peer(script);
+  double ns = 0;
+  if (!out || std::fscanf(out.get(), "%lf", &ns) != 1) return 0;
+  return ns;
+}
 
 struct Contender {
   std::string name;

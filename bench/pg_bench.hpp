@@ -105,13 +105,12 @@ inline T parse_number(const char* text, int length) {
 // included) and appends to `table` one row per line it prints, "<wall ns> <client CPU ns>" per
 // operation, named by `names` in order. A peer that fails leaves its stderr visible and its rows
 // at zero.
-inline void run_python_peer(std::vector<bench::Contender>& table, const std::string& script,
+inline void add_python_peer(std::vector<bench::Contender>& table, const std::string& script,
                             const std::vector<std::string>& names) {
-  const std::string cmd = std::string("/usr/bin/python3 ") + ATHANOR_BENCH_PEERS_DIR + "/" + script;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  const bench::PeerOutput out = bench::run_python_peer(script);
   for (const std::string& name : names) {
     double wall = 0, cpu = 0;
-    if (!pipe || std::fscanf(pipe.get(), "%lf %lf", &wall, &cpu) != 2) wall = cpu = 0;
+    if (!out || std::fscanf(out.get(), "%lf %lf", &wall, &cpu) != 2) wall = cpu = 0;
     table.push_back({name, nullptr, wall, cpu});
   }
 }

@@ -1,10 +1,11 @@
 // Issue 5's bulk-load figure: 200,000 rows of (integer, text, double) loaded into an empty
 // PostgreSQL table with COPY. Contenders, in one run: raw libpq COPY FROM STDIN (the limit),
-// Athanor's COPY bulk-load call (the driver's copy_from, fed prebuilt Value rows or a callback),
+// Athanor's COPY bulk-load call (copy_from on a Connection, fed prebuilt Value rows or a callback),
 // and libpqxx 6.4's `stream_to`. The table is truncated, untimed,
 // before every pass; each pass is one transaction, commit included.
 // Run it pinned to one core with the server (tools/bench.sh does): see pg_bench.hpp.
 #include <athanor/athanor.hpp>
+#include <athanor/dialects/postgresql.hpp>
 #include <pqxx/pqxx>
 
 #include <string>
@@ -12,7 +13,6 @@
 #include <vector>
 
 #include "bench_util.hpp"
-#include "dialects/postgresql/driver.hpp"
 #include "pg_bench.hpp"
 #include "pg_bulk.hpp"
 
@@ -31,12 +31,11 @@ int main() {
   pqxx::connection pqxx_conn(url);
   const std::vector<std::string> columns = {"a", "b", "c"};
 
-  // Athanor: copy_from on the Connection's driver connection inside conn.begin(), fed either the
+  // Athanor: copy_from on the Connection inside conn.begin(), fed either the
   // rows as Values built outside the timing, or each row converted from the caller's struct by a
   // callback during the COPY.
   auto engine = sa::create_engine(url);
   auto conn = engine.connect();
-  sa::dbapi::Connection& driver_conn = *conn.connection().dbapi_connection();
   std::vector<std::vector<sa::Value>> value_rows;
   value_rows.reserve(rows.size());
   for (const Row& row : rows) value_rows.push_back({row.a, row.b, row.c});
@@ -46,14 +45,14 @@ int main() {
       {"Athanor copy_from, rows of Values",
        [&] {
          auto tx = conn.begin();
-         sa::dialects::postgresql::copy_from(driver_conn, "bench_bulk", columns, value_rows);
+         sa::dialects::postgresql::copy_from(conn, "bench_bulk", columns, value_rows);
          tx.commit();
        }},
       {"Athanor copy_from, row callback",
        [&] {
          auto tx = conn.begin();
          std::size_t next = 0;
-         sa::dialects::postgresql::copy_from(driver_conn, "bench_bulk", columns,
+         sa::dialects::postgresql::copy_from(conn, "bench_bulk", columns,
                                              [&](std::span<sa::Value> out) {
                                                if (next == rows.size()) return false;
                                                const Row& row = rows[next++];

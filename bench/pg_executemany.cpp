@@ -139,9 +139,9 @@ int main() {
   };
   bench::measure(contenders, pg_bulk::rounds, pg_bulk::total_rows, truncate);
 
-  pg_bench::run_python_peer(contenders, "psycopg2_executemany.py",
+  pg_bench::add_python_peer(contenders, "psycopg2_executemany.py",
                             {"psycopg2 execute_values, page 1000 (py)"});
-  pg_bench::run_python_peer(
+  pg_bench::add_python_peer(
       contenders, "sqlalchemy_postgres_executemany.py",
       {"SQLAlchemy 1.4 insert() executemany (py)", "SQLAlchemy 1.4 text() executemany (py) *"});
   truncate();

@@ -21,24 +21,12 @@ namespace sa = athanor;
 
 namespace {
 
-constexpr int table_rows = 10'000;
 constexpr long executions = 20'000;
 constexpr int rounds = 5;
 constexpr const char* select_named = "SELECT id, name, value FROM bench_point WHERE id = :id";
 constexpr const char* select_dollar = "SELECT id, name, value FROM bench_point WHERE id = $1";
 
-// The ids looked up: spread over the table, the same sequence for everyone (the Python peers
-// use the same formula).
-long id_at(long i) {
-  return (i * 7919) % table_rows + 1;
-}
-
-// What every contender folds the values into, so no read can be optimised away.
-struct Sink {
-  long long ints = 0;
-  std::size_t chars = 0;
-  double reals = 0;
-};
+using bench::Sink;
 
 void create_table(const pg_bench::RawConnection& conn) {
   conn.exec("SET client_min_messages = warning");
@@ -47,7 +35,7 @@ void create_table(const pg_bench::RawConnection& conn) {
   conn.exec(
       "INSERT INTO bench_point SELECT i, 'name_' || i, i * 0.5 "
       "FROM generate_series(1, " +
-      std::to_string(table_rows) + ") AS i");
+      std::to_string(bench::point_table_rows) + ") AS i");
   conn.exec("VACUUM ANALYZE bench_point");
 }
 
@@ -56,7 +44,7 @@ void raw_pass(PGconn* conn, Sink& sink) {
   char id_text[24];
   const char* values[1] = {id_text};
   for (long i = 0; i < executions; ++i) {
-    *std::to_chars(id_text, id_text + sizeof id_text - 1, id_at(i)).ptr = '\0';
+    *std::to_chars(id_text, id_text + sizeof id_text - 1, bench::point_id(i)).ptr = '\0';
     pg_bench::Result res(PQexecPrepared(conn, "point", 1, values, nullptr, nullptr, 0), PQclear);
     if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
       throw std::runtime_error(PQerrorMessage(conn));
@@ -109,11 +97,8 @@ int main() {
       {"Athanor text() + Connection.execute",
        [&] {
          for (long i = 0; i < executions; ++i) {
-           for (const sa::Row& row : conn.execute(stmt, {{"id", id_at(i)}})) {
-             sink.ints += row.get<std::int64_t>(0);
-             const auto name = row.get<std::string_view>(1);
-             sink.chars += name.size() + static_cast<unsigned char>(name[0]);
-             sink.reals += row.get<double>(2);
+           for (const sa::Row& row : conn.execute(stmt, {{"id", bench::point_id(i)}})) {
+             sink.add(row.get<std::int64_t>(0), row.get<std::string_view>(1), row.get<double>(2));
            }
          }
        }},
@@ -121,7 +106,7 @@ int main() {
        [&] {
          pqxx::nontransaction tx(pqxx_conn);
          for (long i = 0; i < executions; ++i) {
-           const pqxx::result res = tx.exec_prepared("point", id_at(i));
+           const pqxx::result res = tx.exec_prepared("point", bench::point_id(i));
            for (const auto& row : res) {
              sink.ints += row[0].as<long long>();
              sink.chars += row[1].size() + static_cast<unsigned char>(row[1].c_str()[0]);
@@ -132,19 +117,15 @@ int main() {
       {"SOCI 4.0 postgresql, prepared once",
        [&] {
          for (long i = 0; i < executions; ++i) {
-           soci_id_in = id_at(i);
-           if (soci_stmt.execute(true)) {
-             sink.ints += soci_id;
-             sink.chars += soci_name.size() + static_cast<unsigned char>(soci_name[0]);
-             sink.reals += soci_value;
-           }
+           soci_id_in = bench::point_id(i);
+           if (soci_stmt.execute(true)) sink.add(soci_id, soci_name, soci_value);
          }
        }},
   };
   bench::measure(contenders, rounds, executions);
-  pg_bench::run_python_peer(contenders, "psycopg2_point_select.py",
+  pg_bench::add_python_peer(contenders, "psycopg2_point_select.py",
                             {"psycopg2 2.9 cursor.execute (python3)"});
-  pg_bench::run_python_peer(contenders, "sqlalchemy_postgres_point_select.py",
+  pg_bench::add_python_peer(contenders, "sqlalchemy_postgres_point_select.py",
                             {"SQLAlchemy 1.4 text(), psycopg2 (python3)"});
 
   const double limit = contenders.front().best_ns_per_op;

@@ -8,9 +8,6 @@
 #include <athanor/athanor.hpp>
 
 #include <cstdio>
-#include <cstdlib>
-#include <memory>
-#include <stdexcept>
 #include <string>
 
 #include "bench_util.hpp"
@@ -23,29 +20,9 @@ namespace {
 using namespace point_select;
 
 void fill(sqlite3* db) {
-  sqlite3_exec(db, create_sql, nullptr, nullptr, nullptr);
-  sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-  sqlite3_stmt* ins;
-  sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?, ?, ?)", -1, &ins, nullptr);
-  for (int i = 1; i <= table_rows; ++i) {
-    const std::string name = "name_" + std::to_string(i);
-    sqlite3_bind_int64(ins, 1, i);
-    sqlite3_bind_text(ins, 2, name.c_str(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_double(ins, 3, i * 0.5);
-    sqlite3_step(ins);
-    sqlite3_reset(ins);
-  }
-  sqlite3_finalize(ins);
-  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-}
-
-double sqlalchemy_ns_per_op() {
-  const std::string cmd = std::string("/usr/bin/python3 ") + ATHANOR_BENCH_PEERS_DIR +
-                          "/sqlalchemy_point_select.py 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  double ns = 0;
-  if (!pipe || std::fscanf(pipe.get(), "%lf", &ns) != 1) return 0;
-  return ns;
+  sqlite3_exec(db, sqlite_bench::create_sql, nullptr, nullptr, nullptr);
+  sqlite3_exec(db, sqlite_bench::fill_sql(bench::point_table_rows).c_str(), nullptr, nullptr,
+               nullptr);
 }
 
 }  // namespace
@@ -69,7 +46,7 @@ int main() {
   sqlite3_prepare_v2(txn_db, select_qmark, -1, &txn_stmt, nullptr);
   const auto raw_pass = [&sink](sqlite3_stmt* st) {
     for (long i = 0; i < executions; ++i) {
-      sqlite3_bind_int64(st, 1, id_at(i));
+      sqlite3_bind_int64(st, 1, bench::point_id(i));
       while (sqlite3_step(st) == SQLITE_ROW) {
         sink.ints += sqlite3_column_int64(st, 0);
         sink.chars += static_cast<std::size_t>(sqlite3_column_bytes(st, 1));
@@ -97,18 +74,15 @@ int main() {
       {"Athanor text() + Connection.execute",
        [&] {
          for (long i = 0; i < executions; ++i) {
-           for (const sa::Row& row : conn.execute(stmt, {{"id", id_at(i)}})) {
-             sink.ints += row.get<std::int64_t>(0);
-             const auto name = row.get<std::string_view>(1);
-             sink.chars += name.size() + static_cast<unsigned char>(name[0]);
-             sink.reals += row.get<double>(2);
+           for (const sa::Row& row : conn.execute(stmt, {{"id", bench::point_id(i)}})) {
+             sink.add(row.get<std::int64_t>(0), row.get<std::string_view>(1), row.get<double>(2));
            }
          }
        }},
       {"SQLiteCpp Statement (prepared once)",
        [&] {
          for (long i = 0; i < executions; ++i) {
-           cpp_stmt.bind(1, static_cast<int64_t>(id_at(i)));
+           cpp_stmt.bind(1, static_cast<int64_t>(bench::point_id(i)));
            while (cpp_stmt.executeStep()) {
              sink.ints += cpp_stmt.getColumn(0).getInt64();
              const char* name = cpp_stmt.getColumn(1).getText();
@@ -121,7 +95,8 @@ int main() {
       {"SOCI statement (prepared once)", make_soci_pass(sink)},
   };
   bench::measure(contenders, 5, executions);
-  contenders.push_back({"SQLAlchemy 1.4 text() (python3)", nullptr, sqlalchemy_ns_per_op()});
+  contenders.push_back({"SQLAlchemy 1.4 text() (python3)", nullptr,
+                        bench::python_peer_ns("sqlalchemy_point_select.py")});
 
   const double limit = contenders.front().best_ns_per_op;
   bench::print_table("point select: 200,000 x " + std::string(select_sql) +

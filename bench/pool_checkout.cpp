@@ -11,7 +11,6 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -63,13 +62,11 @@ struct PeerFigures {
 
 // SQLAlchemy's figures per thread count, from one run of the peer script.
 std::map<int, PeerFigures> sqlalchemy_ns() {
-  const std::string cmd = std::string("/usr/bin/python3 ") + ATHANOR_BENCH_PEERS_DIR +
-                          "/sqlalchemy_pool_checkout.py 1 2 8 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  const bench::PeerOutput out = bench::run_python_peer("sqlalchemy_pool_checkout.py 1 2 8");
   std::map<int, PeerFigures> figures;
   int threads;
   PeerFigures f;
-  while (pipe && std::fscanf(pipe.get(), "%d %lf %lf", &threads, &f.pool, &f.engine) == 3) {
+  while (out && std::fscanf(out.get(), "%d %lf %lf", &threads, &f.pool, &f.engine) == 3) {
     figures[threads] = f;
   }
   return figures;

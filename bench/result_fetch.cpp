@@ -12,7 +12,6 @@
 #include <athanor/athanor.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
 
 #include "bench_util.hpp"
@@ -25,20 +24,8 @@ namespace {
 using namespace result_fetch;
 
 void fill(sqlite3* db) {
-  sqlite3_exec(db, create_sql, nullptr, nullptr, nullptr);
-  const std::string insert =
-      "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < " +
-      std::to_string(table_rows) + ") INSERT INTO t SELECT n, 'name_' || n, n * 0.5 FROM g";
-  sqlite3_exec(db, insert.c_str(), nullptr, nullptr, nullptr);
-}
-
-double sqlalchemy_ns_per_row() {
-  const std::string cmd = std::string("/usr/bin/python3 ") + ATHANOR_BENCH_PEERS_DIR +
-                          "/sqlalchemy_result_fetch.py 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  double ns = 0;
-  if (!pipe || std::fscanf(pipe.get(), "%lf", &ns) != 1) return 0;
-  return ns;
+  sqlite3_exec(db, sqlite_bench::create_sql, nullptr, nullptr, nullptr);
+  sqlite3_exec(db, sqlite_bench::fill_sql(table_rows).c_str(), nullptr, nullptr, nullptr);
 }
 
 }  // namespace
@@ -63,10 +50,7 @@ int main(int argc, char** argv) {
     auto result = conn.execute(stmt);
     if (yield_per) result.yield_per(yield_per);
     for (const sa::Row& row : result) {
-      sink.ints += row.get<std::int64_t>(0);
-      const auto name = row.get<std::string_view>(1);
-      sink.chars += name.size() + static_cast<unsigned char>(name[0]);
-      sink.reals += row.get<double>(2);
+      sink.add(row.get<std::int64_t>(0), row.get<std::string_view>(1), row.get<double>(2));
     }
   };
 
@@ -107,7 +91,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   bench::measure(contenders, 5, table_rows);
-  contenders.push_back({"SQLAlchemy 1.4 text() (python3)", nullptr, sqlalchemy_ns_per_row()});
+  contenders.push_back({"SQLAlchemy 1.4 text() (python3)", nullptr,
+                        bench::python_peer_ns("sqlalchemy_result_fetch.py")});
 
   bench::print_table("result fetch: 1,000,000 rows of (integer, text, real), every value read",
                      contenders, contenders.front().best_ns_per_op);

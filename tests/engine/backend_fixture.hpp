@@ -15,9 +15,7 @@
 //
 // To add a database, add it to all_backends(): every backend suite then runs on it.
 //
-// LogCapture installs a process-wide sa::log sink for the test's lifetime and hands back the
-// engine's log lines with the timing in cache badges replaced by "...", so a transcript can be
-// compared exactly: "[generated in 0.00012s] (2,)" → "[generated in ...] (2,)".
+// Every test also holds a LogCapture (log_capture.hpp), `log`, for its transcript.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -27,13 +25,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <regex>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "log_capture.hpp"
 
 namespace athanor::testing {
 
@@ -83,69 +80,6 @@ inline std::vector<Backend> all_backends() {
 inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param.name;
 }
-
-// ---- log capture --------------------------------------------------------------------------------
-
-struct LogRecord {
-  std::string logger;
-  sa::log::Level level;
-  std::string message;
-};
-
-// Replaces the timings of cache badges by "...".
-inline std::string normalize_badges(const std::string& line) {
-  static const std::regex generated(R"(\[generated in \d+\.\d{5}s\])");
-  static const std::regex cached(R"(\[cached since [0-9.e+-]+s ago\])");
-  static const std::regex no_key(R"(\[no key \d+\.\d{5}s\])");
-  static const std::regex disabled(R"(\[caching disabled \d+\.\d{5}s\])");
-  std::string out = std::regex_replace(line, generated, "[generated in ...]");
-  out = std::regex_replace(out, cached, "[cached since ...]");
-  out = std::regex_replace(out, no_key, "[no key ...]");
-  return std::regex_replace(out, disabled, "[caching disabled ...]");
-}
-
-class LogCapture {
- public:
-  LogCapture() : state_(std::make_shared<State>()) {
-    sa::log::set_sink([state = state_](const sa::log::Record& r) {
-      std::lock_guard lock(state->mutex);
-      state->records.push_back({std::string(r.logger), r.level, std::string(r.message)});
-    });
-  }
-  ~LogCapture() { sa::log::set_sink({}); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-
-  std::vector<LogRecord> records() const {
-    std::lock_guard lock(state_->mutex);
-    return state_->records;
-  }
-  // The engine logger's messages ("athanor.engine.Engine[.<name>]"), badges normalized.
-  std::vector<std::string> lines() const {
-    std::vector<std::string> out;
-    for (const std::string& m : raw_lines()) out.push_back(normalize_badges(m));
-    return out;
-  }
-  // The same, verbatim.
-  std::vector<std::string> raw_lines() const {
-    std::vector<std::string> out;
-    for (const LogRecord& r : records()) {
-      if (r.logger.rfind("athanor.engine.Engine", 0) == 0) out.push_back(r.message);
-    }
-    return out;
-  }
-  void clear() {
-    std::lock_guard lock(state_->mutex);
-    state_->records.clear();
-  }
-
- private:
-  struct State {
-    mutable std::mutex mutex;
-    std::vector<LogRecord> records;
-  };
-  std::shared_ptr<State> state_;
-};
 
 // ---- the fixture --------------------------------------------------------------------------------
 

@@ -9,10 +9,11 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "log_capture.hpp"
 #include "pool/pool_test_util.hpp"
 
 namespace sa = athanor;
-using pool_test::LogCapture;
+using athanor::testing::LogCapture;
 using pool_test::TempDb;
 
 namespace {

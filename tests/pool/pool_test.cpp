@@ -4,28 +4,15 @@
 
 #include <athanor/athanor.hpp>
 #include <atomic>
-#include <filesystem>
 #include <thread>
 #include <vector>
 
+#include "pool/pool_test_util.hpp"
+
 namespace sa = athanor;
+using pool_test::TempDb;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("athanor-pool-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string url() const { return "sqlite:///" + (path_ / "pool.db").string(); }
-
- private:
-  static inline std::atomic<int> counter_{0};
-  std::filesystem::path path_;
-};
 
 struct Status {
   int size, checkedin, overflow, checkedout;
@@ -39,7 +26,7 @@ Status status(const sa::Pool& p) {
 }  // namespace
 
 TEST(QueuePool, CountsFollowSqlalchemysSequence) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(dir.url(), {.pool_size = 3, .max_overflow = -1});
   std::vector<sa::PoolProxiedConnection> held;
   for (int k = 1; k <= 5; ++k) {
@@ -56,7 +43,7 @@ TEST(QueuePool, CountsFollowSqlalchemysSequence) {
 }
 
 TEST(QueuePool, ExhaustedPoolTimesOutWithSqlalchemysMessage) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(
       dir.url(),
       {.pool_size = 1, .max_overflow = 1, .pool_timeout = std::chrono::duration<double>(0.05)});
@@ -76,7 +63,7 @@ TEST(QueuePool, ExhaustedPoolTimesOutWithSqlalchemysMessage) {
 }
 
 TEST(QueuePool, WaiterGetsTheConnectionReturnedByAnotherThread) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(dir.url(), {.pool_size = 1, .max_overflow = 0});
   auto held = engine.connect();
   std::atomic<bool> got{false};
@@ -101,7 +88,7 @@ TEST(QueuePool, FailedConnectDoesNotLeakASlot) {
 }
 
 TEST(QueuePool, ReturnRollsBackWhatWasLeftUncommitted) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(dir.url(), {.pool_size = 1});
   {
     auto conn = engine.connect();
@@ -118,7 +105,7 @@ TEST(QueuePool, ReturnRollsBackWhatWasLeftUncommitted) {
 }
 
 TEST(QueuePool, CommitOnReturnKeepsTheWork) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(
       dir.url(), {.pool_size = 1, .pool_reset_on_return = sa::ResetOnReturn::commit});
   {
@@ -131,7 +118,7 @@ TEST(QueuePool, CommitOnReturnKeepsTheWork) {
 }
 
 TEST(QueuePool, LifoHandsOutTheMostRecentlyReturned) {
-  TempDir dir;
+  TempDb dir;
   for (bool lifo : {false, true}) {
     auto engine = sa::create_engine(dir.url(), {.pool_size = 2, .pool_use_lifo = lifo});
     auto a = engine.raw_connection();
@@ -146,14 +133,14 @@ TEST(QueuePool, LifoHandsOutTheMostRecentlyReturned) {
 }
 
 TEST(QueuePool, InfoSurvivesTheRoundTrip) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(dir.url(), {.pool_size = 1});
   engine.raw_connection().info()["marker"] = 7;
   EXPECT_EQ(std::any_cast<int>(engine.raw_connection().info()["marker"]), 7);
 }
 
 TEST(QueuePool, DisposeClosesIdleConnectionsAndStartsAFreshPool) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(dir.url(), {.pool_size = 2});
   engine.raw_connection().close();
   EXPECT_EQ(engine.pool().checkedin(), 1);
@@ -200,7 +187,7 @@ TEST(SingletonThreadPool, RejectsQueuePoolArguments) {
 // Threads share one engine; the pool hands each connection to one thread at a time and every
 // connection comes back. Run under ThreadSanitizer by tools/test.sh.
 TEST(PoolThreads, ConcurrentCheckoutsStayWithinLimitsAndAllReturn) {
-  TempDir dir;
+  TempDb dir;
   auto engine = sa::create_engine(dir.url(), {.pool_size = 2, .max_overflow = 2});
   {
     auto conn = engine.connect();

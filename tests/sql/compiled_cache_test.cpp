@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "log_capture.hpp"
 #include "sql/compiled_cache.hpp"
 
 namespace sa = athanor;
+using athanor::testing::LogCapture;
 
 namespace {
 
@@ -15,20 +17,14 @@ std::unique_ptr<sa::sql::Compiled> compile(const std::string& sql) {
   return sa::sql::TextClause::compile_text(sql, sa::Paramstyle::qmark);
 }
 
-struct LogCapture {
-  std::vector<std::string> lines;
-  LogCapture() {
-    sa::log::set_sink([this](const sa::log::Record& r) { lines.emplace_back(r.message); });
+// The badge line logged after the statement `sql`, from the `nth` time it was logged.
+std::string badge_after(const LogCapture& log, const std::string& sql, int nth = 0) {
+  const std::vector<std::string> lines = log.messages();
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i] == sql && nth-- == 0) return lines[i + 1];
   }
-  ~LogCapture() { sa::log::set_sink(nullptr); }
-  // The badge line after the statement `sql`, from the `nth` time it was logged.
-  std::string badge_after(const std::string& sql, int nth = 0) const {
-    for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
-      if (lines[i] == sql && nth-- == 0) return lines[i + 1];
-    }
-    return "<not logged>";
-  }
-};
+  return "<not logged>";
+}
 
 }  // namespace
 
@@ -72,10 +68,10 @@ TEST(CompiledCache, EqualSqlInANewTextIsACacheHit) {
   auto conn = engine.connect();
   conn.execute(sa::text("SELECT 1 AS one"));
   conn.execute(sa::text("SELECT 1 AS one"));  // another TextClause, same SQL
-  EXPECT_EQ(log.badge_after("SELECT 1 AS one", 0).rfind("[generated in ", 0), 0u)
-      << log.badge_after("SELECT 1 AS one", 0);
-  EXPECT_EQ(log.badge_after("SELECT 1 AS one", 1).rfind("[cached since ", 0), 0u)
-      << log.badge_after("SELECT 1 AS one", 1);
+  EXPECT_EQ(badge_after(log, "SELECT 1 AS one", 0).rfind("[generated in ", 0), 0u)
+      << badge_after(log, "SELECT 1 AS one", 0);
+  EXPECT_EQ(badge_after(log, "SELECT 1 AS one", 1).rfind("[cached since ", 0), 0u)
+      << badge_after(log, "SELECT 1 AS one", 1);
 }
 
 TEST(CompiledCache, DisabledByQueryCacheSizeZeroOrTheCompiledCacheOption) {
@@ -85,13 +81,13 @@ TEST(CompiledCache, DisabledByQueryCacheSizeZeroOrTheCompiledCacheOption) {
   const auto stmt = sa::text("SELECT 2 AS two");
   conn.execute(stmt);
   conn.execute(stmt);
-  EXPECT_EQ(log.badge_after("SELECT 2 AS two", 1).rfind("[caching disabled ", 0), 0u);
+  EXPECT_EQ(badge_after(log, "SELECT 2 AS two", 1).rfind("[caching disabled ", 0), 0u);
 
   auto cached_engine = sa::create_engine("sqlite://", {.echo = true});
   auto c2 = cached_engine.connect();
   c2.execution_options({{"compiled_cache", sa::null}});
   c2.execute(sa::text("SELECT 3 AS three"));
-  EXPECT_EQ(log.badge_after("SELECT 3 AS three", 0).rfind("[caching disabled ", 0), 0u);
+  EXPECT_EQ(badge_after(log, "SELECT 3 AS three", 0).rfind("[caching disabled ", 0), 0u);
 }
 
 TEST(CompiledCache, ClearMakesEqualSqlInANewTextCompileAgain) {
@@ -101,5 +97,5 @@ TEST(CompiledCache, ClearMakesEqualSqlInANewTextCompileAgain) {
   conn.execute(sa::text("SELECT 4 AS four"));
   engine.clear_compiled_cache();
   conn.execute(sa::text("SELECT 4 AS four"));
-  EXPECT_EQ(log.badge_after("SELECT 4 AS four", 1).rfind("[generated in ", 0), 0u);
+  EXPECT_EQ(badge_after(log, "SELECT 4 AS four", 1).rfind("[generated in ", 0), 0u);
 }

@@ -6,22 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "log_capture.hpp"
+
 namespace sa = athanor;
+using athanor::testing::LogCapture;
 
 namespace {
-
-struct LogCapture {
-  std::vector<std::string> lines;
-  LogCapture() {
-    sa::log::set_sink([this](const sa::log::Record& r) { lines.emplace_back(r.message); });
-  }
-  ~LogCapture() { sa::log::set_sink(nullptr); }
-  int count(const std::string& needle) const {
-    int n = 0;
-    for (const auto& l : lines) n += l.find(needle) != std::string::npos;
-    return n;
-  }
-};
 
 struct Schema {
   sa::MetaData metadata;
@@ -176,9 +166,10 @@ TEST(ConstructDdl, CreateAllDropAllInDependencyOrderWithNoKeyBadge) {
   EXPECT_EQ(log.count("CREATE TABLE orders"), 1);
   EXPECT_EQ(log.count("[no key "), 2);
   std::size_t users_at = 0, orders_at = 0;
-  for (std::size_t i = 0; i < log.lines.size(); ++i) {
-    if (log.lines[i].find("CREATE TABLE users") != std::string::npos) users_at = i;
-    if (log.lines[i].find("CREATE TABLE orders") != std::string::npos) orders_at = i;
+  const std::vector<std::string> lines = log.messages();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find("CREATE TABLE users") != std::string::npos) users_at = i;
+    if (lines[i].find("CREATE TABLE orders") != std::string::npos) orders_at = i;
   }
   EXPECT_LT(users_at, orders_at);
   EXPECT_EQ(log.count("PRAGMA main.table_info(\"users\")"), 3);  // 2 create_all + has_table
@@ -189,9 +180,10 @@ TEST(ConstructDdl, CreateAllDropAllInDependencyOrderWithNoKeyBadge) {
     conn.commit();
   }
   std::size_t drop_users = 0, drop_orders = 0;
-  for (std::size_t i = 0; i < log.lines.size(); ++i) {
-    if (log.lines[i] == "\nDROP TABLE users") drop_users = i;
-    if (log.lines[i] == "\nDROP TABLE orders") drop_orders = i;
+  const std::vector<std::string> after_drop = log.messages();
+  for (std::size_t i = 0; i < after_drop.size(); ++i) {
+    if (after_drop[i] == "\nDROP TABLE users") drop_users = i;
+    if (after_drop[i] == "\nDROP TABLE orders") drop_orders = i;
   }
   EXPECT_LT(drop_orders, drop_users);
 }

@@ -9,22 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "log_capture.hpp"
+
 namespace sa = athanor;
+using athanor::testing::LogCapture;
 
 namespace {
-
-struct LogCapture {
-  std::vector<std::string> lines;
-  LogCapture() {
-    sa::log::set_sink([this](const sa::log::Record& r) { lines.emplace_back(r.message); });
-  }
-  ~LogCapture() { sa::log::set_sink(nullptr); }
-  int count(const std::string& needle) const {
-    int n = 0;
-    for (const auto& l : lines) n += l.find(needle) != std::string::npos;
-    return n;
-  }
-};
 
 template <typename E, typename F>
 std::string message_of(F&& f) {

@@ -1,12 +1,18 @@
 // copy_from: COPY ... FROM STDIN in text format, fed in large chunks.
+#include "athanor/dialects/postgresql.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <charconv>
 
+#include "athanor/engine/connection.hpp"
+#include "athanor/engine/engine.hpp"
+#include "athanor/exc.hpp"
 #include "dialects/postgresql/driver.hpp"
 #include "dialects/postgresql/driver_impl.hpp"
 #include "dialects/postgresql/errors.hpp"
+#include "engine/state.hpp"
 
 namespace athanor::dialects::postgresql {
 
@@ -58,6 +64,13 @@ void append_field(std::string& out, const Value& v, TextSlot& slot) {
   }
 }
 
+std::string copy_statement(std::string_view table, std::span<const std::string> columns) {
+  std::string sql = fmt::format("COPY {}", table);
+  if (!columns.empty()) sql += fmt::format(" ({})", fmt::join(columns, ", "));
+  sql += " FROM STDIN";
+  return sql;
+}
+
 class CopyIn {
  public:
   explicit CopyIn(PgConnection& conn) : conn_(conn), pg_(conn.pg()) {}
@@ -66,9 +79,7 @@ class CopyIn {
   }
 
   void start(std::string_view table, std::span<const std::string> columns) {
-    std::string sql = fmt::format("COPY {}", table);
-    if (!columns.empty()) sql += fmt::format(" ({})", fmt::join(columns, ", "));
-    sql += " FROM STDIN";
+    const std::string sql = copy_statement(table, columns);
     ResultPtr r = conn_.check(ResultPtr(PQexec(pg_, sql.c_str())), nullptr);
     if (PQresultStatus(r.get()) != PGRES_COPY_IN) {
       raise_programming_error(fmt::format("'{}' did not start a COPY FROM STDIN", sql));
@@ -134,6 +145,35 @@ PgConnection& pg_connection(dbapi::Connection& conn) {
   return *pg;
 }
 
+// The Connection's driver connection, once it is known to be one that can take the COPY and keep
+// its rows.
+dbapi::Connection& copy_target(Connection& conn) {
+  dbapi::Connection& driver = *conn.connection().dbapi_connection();
+  const Engine engine = conn.engine();
+  if (const std::string_view dialect = engine.dialect().name(); dialect != "postgresql") {
+    throw exc::ArgumentError(
+        fmt::format("copy_from() needs a PostgreSQL connection; this one is {}", dialect));
+  }
+  if (!conn.in_transaction()) {
+    throw exc::InvalidRequestError(
+        "copy_from() runs in the Connection's transaction and does not begin one: call begin() "
+        "first (or execute() a statement, which begins one), so that commit() keeps the rows");
+  }
+  return driver;
+}
+
+template <typename Rows>
+std::int64_t copy_from_connection(Connection& conn, std::string_view table,
+                                  std::span<const std::string> columns, const Rows& rows) {
+  dbapi::Connection& driver = copy_target(conn);
+  try {
+    return copy_from(driver, table, columns, rows);
+  } catch (const dbapi::Error& e) {
+    athanor::detail::throw_wrapped(e, copy_statement(table, columns), {},
+                                   /*hide_parameters=*/false, /*connection_invalidated=*/false);
+  }
+}
+
 }  // namespace
 
 std::int64_t copy_from(dbapi::Connection& conn, std::string_view table,
@@ -162,6 +202,17 @@ std::int64_t copy_from(dbapi::Connection& conn, std::string_view table,
     copy.add_row(row);
   }
   return copy.finish();
+}
+
+std::int64_t copy_from(Connection& conn, std::string_view table,
+                       std::span<const std::string> columns, const CopyRowSource& next_row) {
+  return copy_from_connection(conn, table, columns, next_row);
+}
+
+std::int64_t copy_from(Connection& conn, std::string_view table,
+                       std::span<const std::string> columns,
+                       std::span<const std::vector<Value>> rows) {
+  return copy_from_connection(conn, table, columns, rows);
 }
 
 }  // namespace athanor::dialects::postgresql

@@ -29,7 +29,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +36,7 @@
 
 #include "athanor/dbapi.hpp"
 #include "athanor/dialect.hpp"
+#include "athanor/dialects/postgresql.hpp"
 
 namespace athanor::dialects::postgresql {
 
@@ -51,15 +51,9 @@ inline constexpr std::string_view kDriverName = "libpq";
 // never the password).
 dbapi::ConnectionPtr connect(const ConnectArgs& args);
 
-// Fills `row` (one Value per column) with the next row to copy; false when there are no more.
-using CopyRowSource = std::function<bool(std::span<Value> row)>;
-
-// Bulk-loads rows through COPY ... FROM STDIN (text format), beyond what SQLAlchemy offers:
-// `table` and `columns` are SQL text used as written (quote them if they need it); no columns
-// means every column of the table in its order. Values are escaped for COPY (NULL travels as \N,
-// blobs as bytea hex) and sent in large chunks. Runs inside the connection's transaction (begun
-// lazily, as for any statement). Returns the number of rows copied; a rejected row raises the
-// server's error, as execute() would, and nothing of the COPY is kept.
+// copy_from (athanor/dialects/postgresql.hpp) on the driver connection itself: the same COPY, in
+// the driver's transaction (begun lazily, as for any statement), raising the dbapi::Error that
+// the Connection form wraps.
 std::int64_t copy_from(dbapi::Connection& conn, std::string_view table,
                        std::span<const std::string> columns, const CopyRowSource& next_row);
 std::int64_t copy_from(dbapi::Connection& conn, std::string_view table,

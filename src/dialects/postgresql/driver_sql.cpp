@@ -131,16 +131,6 @@ bool is_symbol(const Token& t, char c) noexcept {
 
 }  // namespace
 
-bool keyword_is(std::string_view word, std::string_view upper) noexcept {
-  if (word.size() != upper.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    char c = word[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
-  }
-  return true;
-}
-
 SqlShape scan_sql(std::string_view sql) {
   SqlShape shape;
   Lexer lex(sql);

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "dialects/keyword.hpp"
+
 namespace athanor::dialects::postgresql {
 
 struct SqlShape {
@@ -28,7 +30,5 @@ std::optional<ValuesInsert> split_values_insert(std::string_view sql);
 
 // Appends `tuple` to `out` with every $n renumbered to $(n + offset).
 void append_renumbered(std::string& out, std::string_view tuple, int offset);
-
-bool keyword_is(std::string_view word, std::string_view upper) noexcept;
 
 }  // namespace athanor::dialects::postgresql

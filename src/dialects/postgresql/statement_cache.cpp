@@ -54,67 +54,42 @@ Statement* StatementCache::acquire(std::string_view sql, std::size_t sql_hash,
     return &unnamed_;
   }
   // The statement run last is the likeliest to run again (a loop over one query).
-  if (Statement* mru = newest_;
+  if (Statement* mru = entries_.newest();
       mru && mru->hash == hash && mru->sql == sql &&
       std::equal(types.begin(), types.end(), mru->param_types.begin(), mru->param_types.end())) {
     return mru;
   }
-  if (auto it = entries_.find(Key{sql, types, hash}); it != entries_.end()) {
-    Statement* st = it->second.get();
-    unlink(st);
-    link_newest(st);
+  if (Statement* st = entries_.find(Key{sql, types, hash})) {
+    entries_.touch(st);
     return st;
   }
-  if (entries_.size() >= capacity_) evict_oldest();
+  // DEALLOCATE is not transactional; inside a failed transaction it fails, and the name (never
+  // reused) simply stays on the server until the session ends.
+  if (entries_.size() >= capacity_) forget(entries_.oldest());
   auto st = std::make_unique<Statement>();
   st->sql.assign(sql);
   st->hash = hash;
   st->param_types.assign(types.begin(), types.end());
   st->name = "athanor_" + std::to_string(++next_name_);
   classify(*st);
-  Statement* raw = st.get();
-  entries_.emplace(Key{raw->sql, raw->param_types, hash}, std::move(st));
-  raw->cached = true;
-  link_newest(raw);
-  return raw;
+  const Key key = key_of(*st);
+  return entries_.insert(key, std::move(st));
 }
 
 void StatementCache::clear() noexcept {
   entries_.clear();
-  newest_ = oldest_ = nullptr;
   unnamed_.hash = 0;
   unnamed_.sql.clear();
 }
 
 void StatementCache::forget(Statement* st) noexcept {
-  if (!st->cached) {
+  if (!st->cached()) {
     st->description.reset();
     st->prepared = false;
     return;
   }
-  unlink(st);
-  if (st->prepared) PQclear(PQexec(conn_, ("DEALLOCATE " + st->name).c_str()));
-  entries_.erase(Key{st->sql, st->param_types, st->hash});
-}
-
-void StatementCache::link_newest(Statement* st) noexcept {
-  st->older = newest_;
-  st->newer = nullptr;
-  if (newest_) newest_->newer = st;
-  newest_ = st;
-  if (!oldest_) oldest_ = st;
-}
-
-void StatementCache::unlink(Statement* st) noexcept {
-  (st->newer ? st->newer->older : newest_) = st->older;
-  (st->older ? st->older->newer : oldest_) = st->newer;
-  st->newer = st->older = nullptr;
-}
-
-void StatementCache::evict_oldest() noexcept {
-  // DEALLOCATE is not transactional; inside a failed transaction it fails, and the name (never
-  // reused) simply stays on the server until the session ends.
-  forget(oldest_);
+  const std::unique_ptr<Statement> gone = entries_.remove(key_of(*st));
+  if (gone->prepared) PQclear(PQexec(conn_, ("DEALLOCATE " + gone->name).c_str()));
 }
 
 }  // namespace athanor::dialects::postgresql

@@ -14,15 +14,15 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "athanor/dbapi.hpp"
+#include "dialects/lru_cache.hpp"
 #include "dialects/postgresql/types.hpp"
 
 namespace athanor::dialects::postgresql {
 
-struct Statement {
+struct Statement : LruEntry<Statement> {
   std::string name;  // empty: the unnamed statement (not cached)
   std::string sql;
   std::size_t hash = 0;  // of sql and param_types
@@ -35,9 +35,6 @@ struct Statement {
   // Shared by every execution with the same columns; null until first run or without columns.
   std::shared_ptr<const dbapi::Description> description;
   std::vector<Decoder> decoders;  // one per column of `description`
-  bool cached = false;
-  Statement* newer = nullptr;  // LRU order, while cached
-  Statement* older = nullptr;
 };
 
 class StatementCache {
@@ -70,16 +67,12 @@ class StatementCache {
     std::size_t operator()(const Key& k) const noexcept { return k.hash; }
   };
 
-  void link_newest(Statement* st) noexcept;
-  void unlink(Statement* st) noexcept;
-  void evict_oldest() noexcept;
+  static Key key_of(const Statement& st) noexcept { return {st.sql, st.param_types, st.hash}; }
 
   PGconn* conn_;
   std::size_t capacity_;
   std::uint64_t next_name_ = 0;
-  std::unordered_map<Key, std::unique_ptr<Statement>, KeyHash> entries_;  // keys view the values
-  Statement* newest_ = nullptr;
-  Statement* oldest_ = nullptr;
+  LruCache<Key, Statement, KeyHash> entries_;  // keys view the statements
   Statement unnamed_;
 };
 

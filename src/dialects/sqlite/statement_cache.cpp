@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstring>
 
+#include "dialects/keyword.hpp"
 #include "dialects/sqlite/errors.hpp"
 
 namespace athanor::dialects::sqlite {
@@ -30,16 +31,6 @@ const char* skip_filler(const char* p, const char* end, bool semicolons) noexcep
     }
   }
   return p;
-}
-
-bool keyword_is(std::string_view word, std::string_view upper) noexcept {
-  if (word.size() != upper.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    char c = word[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
-  }
-  return true;
 }
 
 std::string_view first_keyword(std::string_view sql) noexcept {
@@ -129,18 +120,17 @@ void Statement::refresh_after_reprepare() {
 Statement* StatementCache::acquire(std::string_view sql, std::size_t hash) {
   // The statement run last is the likeliest to run again (a loop over one query): no hashing
   // into the table for it.
-  if (Statement* mru = newest_; mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
+  if (Statement* mru = entries_.newest();
+      mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
     mru->in_use = true;
     return mru;
   }
   std::shared_ptr<const dbapi::Description> known;
   bool busy = false;
-  if (auto it = entries_.find(Key{sql, hash}); it != entries_.end()) {
-    Statement* st = it->second.get();
+  if (Statement* st = entries_.find(Key{sql, hash})) {
     if (!st->in_use) {
       st->in_use = true;
-      unlink(st);
-      link_newest(st);
+      entries_.touch(st);
       return st;
     }
     // Busy: a private twin, sharing the description so layers above see one serial.
@@ -152,46 +142,24 @@ Statement* StatementCache::acquire(std::string_view sql, std::size_t hash) {
   st->in_use = true;
   if (!cache) return st.release();
   if (entries_.size() >= capacity_) evict_oldest();
-  Statement* raw = st.get();
-  entries_.emplace(Key{raw->sql, hash}, std::move(st));
-  raw->cached = true;
-  link_newest(raw);
-  return raw;
+  const Key key = key_of(*st);
+  return entries_.insert(key, std::move(st));
 }
 
 void StatementCache::release(Statement* st) noexcept {
   sqlite3_reset(st->stmt);
   st->in_use = false;
-  if (!st->cached) delete st;
+  if (!st->cached()) delete st;
 }
 
 void StatementCache::clear() noexcept {
   entries_.clear();
-  newest_ = oldest_ = nullptr;
-}
-
-void StatementCache::link_newest(Statement* st) noexcept {
-  st->older = newest_;
-  st->newer = nullptr;
-  if (newest_) newest_->newer = st;
-  newest_ = st;
-  if (!oldest_) oldest_ = st;
-}
-
-void StatementCache::unlink(Statement* st) noexcept {
-  (st->newer ? st->newer->older : newest_) = st->older;
-  (st->older ? st->older->newer : oldest_) = st->newer;
-  st->newer = st->older = nullptr;
 }
 
 void StatementCache::evict_oldest() noexcept {
-  Statement* victim = oldest_;
-  unlink(victim);
-  auto it = entries_.find(Key{victim->sql, victim->hash});
-  victim->cached = false;
+  std::unique_ptr<Statement> victim = entries_.remove(key_of(*entries_.oldest()));
   // A lent-out statement now belongs to its cursor, which finalizes it on release.
-  if (victim->in_use) it->second.release();
-  entries_.erase(it);
+  if (victim->in_use) victim.release();
 }
 
 }  // namespace athanor::dialects::sqlite

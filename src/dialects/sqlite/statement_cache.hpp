@@ -13,13 +13,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "athanor/dbapi.hpp"
+#include "dialects/lru_cache.hpp"
 
 namespace athanor::dialects::sqlite {
 
-struct Statement {
+struct Statement : LruEntry<Statement> {
   Statement() = default;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -40,9 +40,6 @@ struct Statement {
   bool is_dml = false;             // INSERT, UPDATE, DELETE, REPLACE: rowcount applies
   bool is_insert = false;          // INSERT, REPLACE: lastrowid applies
   bool in_use = false;
-  bool cached = false;
-  Statement* newer = nullptr;  // LRU order, while cached
-  Statement* older = nullptr;
 };
 
 class StatementCache {
@@ -71,16 +68,12 @@ class StatementCache {
     std::size_t operator()(const Key& k) const noexcept { return k.hash; }
   };
 
-  void link_newest(Statement* st) noexcept;
-  void unlink(Statement* st) noexcept;
+  static Key key_of(const Statement& st) noexcept { return {st.sql, st.hash}; }
   void evict_oldest() noexcept;
 
   sqlite3* db_;
   std::size_t capacity_;
-  std::unordered_map<Key, std::unique_ptr<Statement>, KeyHash>
-      entries_;  // keys view Statement::sql
-  Statement* newest_ = nullptr;
-  Statement* oldest_ = nullptr;
+  LruCache<Key, Statement, KeyHash> entries_;  // keys view Statement::sql
 };
 
 }  // namespace athanor::dialects::sqlite
