@@ -70,8 +70,6 @@ RowFilter& RowFilter::operator=(RowFilter&& other) noexcept {
   return *this;
 }
 
-RowFilter::~RowFilter() = default;
-
 RowFilter::Shaping& RowFilter::shaping() {
   if (!shaping_) shaping_ = std::make_unique<Shaping>();
   return *shaping_;

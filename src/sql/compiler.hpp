@@ -218,6 +218,11 @@ void collect_froms(const Node& n, std::vector<std::shared_ptr<const FromData>>& 
 std::string exported_name(const Node& n);
 // The key ("id" in id_1) a literal compared to `other` is named after.
 std::string bind_key_for(const Node& other);
+// A literal not yet compared to anything (a C++ value converted to a ColumnElement): its key is
+// still open, to be taken from the operand it meets.
+inline bool is_open_literal(const Node& n) {
+  return n.kind == NodeKind::bind && n.unique && n.name.empty();
+}
 const TableData& underlying_table(const FromData& f);
 
 }  // namespace athanor::sql::detail

@@ -241,13 +241,10 @@ void SqlCompiler::returning(const std::vector<NodePtr>& cols, const TableData* d
 namespace athanor::sql {
 
 using detail::CrudColumn;
+using detail::is_open_literal;
 using detail::SqlCompiler;
 
 namespace {
-
-bool is_open_literal(const Node& n) {
-  return n.kind == NodeKind::bind && n.unique && n.name.empty();
-}
 
 // One SET / VALUES entry: an explicit literal binds under `name`, an expression renders as
 // itself, parameters and client-side defaults bind under the column's name.

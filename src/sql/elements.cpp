@@ -9,6 +9,8 @@
 
 namespace athanor::sql {
 
+using detail::is_open_literal;
+
 namespace {
 
 NodePtr make(Node n) {
@@ -41,18 +43,22 @@ TypeEngine type_of_value(const Value& v) {
   return {};
 }
 
-// A literal not yet compared to anything: its key is still open.
-bool is_open_literal(const Node& n) {
-  return n.kind == NodeKind::bind && n.unique && n.name.empty();
+// A literal as an operand next to `other`: keyed after it ("id" for users.c("id") == 5) and
+// typed like it, keeping `own_type` when `other` has none. Filled in place: a Node is large, and
+// this is the hot path of statements rebuilt per call.
+NodePtr keyed_literal(Value value, const TypeEngine& own_type, const Node& other) {
+  auto n = std::make_shared<Node>();
+  n->kind = NodeKind::bind;
+  n->name = detail::bind_key_for(other);
+  n->type = other.type.kind != TypeKind::null_ ? other.type : own_type;
+  n->has_value = true;
+  n->value = std::move(value);
+  return n;
 }
 
-// The literal `n` as an operand next to `other`: keyed after it and typed like it.
+// `n` as an operand next to `other`: keyed, if it is a literal not yet keyed.
 NodePtr adapt(const NodePtr& n, const Node& other) {
-  if (!is_open_literal(*n)) return n;
-  Node b = *n;
-  b.name = detail::bind_key_for(other);
-  if (other.type.kind != TypeKind::null_) b.type = other.type;
-  return make(std::move(b));
+  return is_open_literal(*n) ? keyed_literal(n->value, n->type, other) : n;
 }
 
 NodePtr null_node() {
@@ -64,17 +70,24 @@ bool is_null_literal(const Node& n) {
   return n.kind == NodeKind::null_ || (is_open_literal(n) && n.value.is_null());
 }
 
+ColumnElement binary_node(NodePtr left, Op op, NodePtr right, TypeEngine type) {
+  auto n = std::make_shared<Node>();
+  n->kind = NodeKind::binary;
+  n->op = op;
+  n->type = type;
+  n->args.reserve(2);
+  n->args.push_back(std::move(left));
+  n->args.push_back(std::move(right));
+  return ColumnElement(std::move(n));
+}
+
 ColumnElement binary(const ColumnElement& a, Op op, const ColumnElement& b, TypeEngine type) {
-  Node n{.kind = NodeKind::binary, .op = op, .type = type};
-  n.args = {adapt(a.node(), *b.node()), adapt(b.node(), *a.node())};
-  return ColumnElement(make(std::move(n)));
+  return binary_node(adapt(a.node(), *b.node()), op, adapt(b.node(), *a.node()), type);
 }
 
 ColumnElement compare(const ColumnElement& a, Op op, const ColumnElement& b) {
   if (is_null_literal(*b.node()) && (op == Op::eq || op == Op::ne)) {
-    Node n{.kind = NodeKind::binary, .op = op == Op::eq ? Op::is_ : Op::is_not, .type = Boolean()};
-    n.args = {a.node(), null_node()};
-    return ColumnElement(make(std::move(n)));
+    return binary_node(a.node(), op == Op::eq ? Op::is_ : Op::is_not, null_node(), Boolean());
   }
   return binary(a, op, b, Boolean());
 }
@@ -83,22 +96,8 @@ ColumnElement compare(const ColumnElement& a, Op op, const ColumnElement& b) {
 
 ColumnElement compare_value(const ColumnElement& a, Op op, Value b) {
   if (b.is_null() || is_open_literal(*a.node())) return compare(a, op, ColumnElement(std::move(b)));
-  // Both nodes are filled in place: a Node is large, and this is the hot path of rebuilt
-  // statements (a Node built aside and moved in costs the move and the moved-from destructor).
-  auto bind = std::make_shared<Node>();
-  bind->kind = NodeKind::bind;
-  bind->name = detail::bind_key_for(*a.node());
-  bind->type = a.type().kind != TypeKind::null_ ? a.type() : type_of_value(b);
-  bind->has_value = true;
-  bind->value = std::move(b);
-  auto n = std::make_shared<Node>();
-  n->kind = NodeKind::binary;
-  n->op = op;
-  n->type = Boolean();
-  n->args.reserve(2);
-  n->args.push_back(a.node());
-  n->args.push_back(std::move(bind));
-  return ColumnElement(std::move(n));
+  const TypeEngine own_type = type_of_value(b);
+  return binary_node(a.node(), op, keyed_literal(std::move(b), own_type, *a.node()), Boolean());
 }
 
 namespace {

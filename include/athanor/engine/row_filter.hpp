@@ -58,7 +58,6 @@ class RowFilter {
   RowFilter(RowFilter&& other) noexcept
       : source_(std::move(other.source_)), shaping_(std::move(other.shaping_)) {}
   RowFilter& operator=(RowFilter&& other) noexcept;
-  ~RowFilter();
 
   // Keeps the columns `keys` of the current output, in that order.
   void columns(std::span<const ColumnKey> keys);
