@@ -10,6 +10,7 @@
 // program add its own, as SQLAlchemy's `registry.register` does.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -111,8 +112,21 @@ class Dialect {
   virtual bool supports_sane_rowcount() const noexcept { return true; }
   virtual bool supports_sane_multi_rowcount() const noexcept { return true; }
 
+  // --- insertmanyvalues (SPEC §16) ---------------------------------------------------------------
+  // The backend runs an executemany INSERT..RETURNING as batches of multi-row VALUES (SQLAlchemy's
+  // use_insertmanyvalues class attribute).
+  virtual bool supports_insertmanyvalues() const noexcept { return false; }
+  // The most parameters one batch binds (SQLAlchemy's insertmanyvalues_max_parameters).
+  virtual std::size_t insertmanyvalues_max_parameters() const noexcept { return 32700; }
+  // In use: the backend has it and create_engine(use_insertmanyvalues=false) did not turn it off.
+  bool use_insertmanyvalues() const noexcept {
+    return use_insertmanyvalues_ && supports_insertmanyvalues();
+  }
+  void set_use_insertmanyvalues(bool on) noexcept { use_insertmanyvalues_ = on; }
+
  private:
   std::string default_isolation_level_;
+  bool use_insertmanyvalues_ = true;
 };
 
 using DialectFactory = std::function<std::unique_ptr<Dialect>()>;

@@ -130,6 +130,13 @@ Engine create_engine(const URL& url, EngineOptions options) {
                                              });
   }
   core->isolation_level = options.isolation_level;
+  if (options.insertmanyvalues_page_size < 1) {
+    throw exc::ArgumentError(
+        fmt::format("insertmanyvalues_page_size must be a positive integer, not {}",
+                    options.insertmanyvalues_page_size));
+  }
+  core->insertmanyvalues_page_size = options.insertmanyvalues_page_size;
+  core->dialect->set_use_insertmanyvalues(options.use_insertmanyvalues);
   core->set_pool(make_pool(options, url, core));
   auto layer = std::make_shared<detail::EngineLayer>();
   layer->set_options(std::make_shared<const ExecutionOptions>(options.execution_options));

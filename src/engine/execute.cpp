@@ -10,6 +10,7 @@
 #include <array>
 
 #include "athanor/exc.hpp"
+#include "engine/insertmanyvalues.hpp"
 #include "engine/state.hpp"
 
 namespace athanor {
@@ -70,6 +71,19 @@ class NamedSet {
   if (group) message += fmt::format(", in parameter group {}", *group);
   throw exc::StatementError(std::move(message), compiled.sql, given.to_params().repr(), nullptr,
                             hide_parameters, "cd3x");
+}
+
+// RETURNING that an executemany cannot give fails the execution context, as a missing value does.
+[[noreturn]] void throw_executemany_refused(std::string message, const sql::Compiled& compiled,
+                                            std::span<const NamedSet> given, bool hide_parameters) {
+  std::vector<Params> sets;
+  std::vector<const Params*> refs;
+  sets.reserve(given.size());
+  for (const NamedSet& set : given) refs.push_back(&sets.emplace_back(set.to_params()));
+  throw exc::StatementError("(athanor.exc.InvalidRequestError) " + message, compiled.sql,
+                            repr_params(dbapi::ParamRows::named(refs), true),
+                            std::make_exception_ptr(exc::InvalidRequestError(message)),
+                            hide_parameters);
 }
 
 // The value of bind `name` for one parameter set: the caller's, else the set's callable column
@@ -407,7 +421,10 @@ CursorResult::InsertInfo insert_info(const sql::Compiled& c, std::span<const Nam
                                      std::span<const Params> defaults, const Params* bound,
                                      bool many, CursorResult& result) {
   CursorResult::InsertInfo info;
-  if (c.implicit_returning) info.returned_defaults_rows = result.all();
+  if (c.implicit_returning) {
+    info.returned_defaults_rows =
+        c.supplemental_returning ? result.read_and_rewind() : result.all();
+  }
   const std::optional<std::int64_t> lastrowid = result.lastrowid();
   info.compiled = true;
   info.is_insert = c.is_insert;
@@ -484,6 +501,11 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   const std::span<const NamedSet> given = sets.empty() ? std::span(&no_set, 1) : sets;
   auto defaults_of = [&](std::size_t i) { return defaults.empty() ? nullptr : &defaults[i]; };
   try {
+    if (many && !textual) {
+      if (auto refused = executemany_returning_refusal(*self.core.dialect, c)) {
+        throw_executemany_refused(std::move(*refused), c, sets, self.core.hide_parameters);
+      }
+    }
     if (c.named_paramstyle) {
       rows = bind_named(c, sets, defaults, bound, many, self.core.hide_parameters, named_storage,
                         named_refs);
@@ -523,7 +545,12 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   call.kind = textual                                     ? CursorCall::Kind::text
               : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
                                                           : CursorCall::Kind::select;
-  CursorResult result = run_cursor(self, call);
+  CursorResult result =
+      many && !textual && uses_insertmanyvalues(c)
+          ? execute_insertmanyvalues(
+                self, {&c, rows, sets.size(), &opts,
+                       self.echo() ? badge(compiled.outcome, &c, compiled.compile_time) : ""})
+          : run_cursor(self, call);
   if (!textual) {
     result.set_insert_info(insert_info(c, given, defaults, bound, many, result));
   }

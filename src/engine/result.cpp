@@ -331,6 +331,32 @@ CursorResult::CursorResult(const CursorResult& like, std::shared_ptr<const Resul
   init_buffered(detail::RowFilter(std::move(metadata)), std::move(rows));
 }
 
+CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn,
+                           std::shared_ptr<const ResultMetadata> metadata, std::vector<Value> rows,
+                           std::int64_t rowcount, std::optional<std::int64_t> lastrowid)
+    : conn_(std::move(conn)), rowcount_(rowcount), lastrowid_(lastrowid) {
+  if (!metadata) {
+    state_ = State::soft_closed;
+    return;
+  }
+  init_buffered(detail::RowFilter(std::move(metadata)), std::move(rows));
+}
+
+std::vector<Row> CursorResult::read_and_rewind() {
+  const std::shared_ptr<const ResultMetadata> metadata = source_metadata();
+  std::vector<Value> raw = read_raw_rows();
+  const std::size_t w = width();
+  std::vector<Row> rows;
+  for (std::size_t i = 0; w && i < raw.size(); i += w) {
+    rows.emplace_back(metadata,
+                      std::vector<Value>(raw.begin() + static_cast<std::ptrdiff_t>(i),
+                                         raw.begin() + static_cast<std::ptrdiff_t>(i + w)));
+  }
+  init_buffered(detail::RowFilter(metadata), std::move(raw));
+  state_ = State::open;
+  return rows;
+}
+
 CursorResult CursorResult::splice_horizontally(CursorResult& other) {
   check_fetchable();
   other.check_fetchable();

@@ -30,6 +30,7 @@ class EngineCore {
   // create_engine(isolation_level=...): applied to every new driver connection.
   std::optional<std::string> isolation_level;
   int query_cache_size = 500;
+  int insertmanyvalues_page_size = 1000;               // unless the execution options say otherwise
   std::unique_ptr<sql::CompiledCache> compiled_cache;  // null when query_cache_size is 0
 
   // The dialect is initialised once, on the first driver connection that succeeds in doing it.

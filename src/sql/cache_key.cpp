@@ -314,6 +314,7 @@ void walk_return_defaults(detail::KeyWalk& w, const DmlData& d) {
   if (!d.return_defaults) return;
   w.tag('D');
   w.nodes(d.return_defaults_columns);
+  w.nodes(d.supplemental_returning);
 }
 
 }  // namespace

@@ -49,6 +49,9 @@ class DialectRules {
   // cursor.lastrowid gives a single-row INSERT's autoincrement value; without it (PostgreSQL)
   // the compiler fetches a generated primary key with RETURNING instead.
   virtual bool postfetch_lastrowid() const { return true; }
+  // An INSERT giving NULL for the autoincrement column still gets a generated value (SQLite's
+  // INTEGER PRIMARY KEY), so the compiler fetches it as if it had been left out.
+  virtual bool insert_null_pk_still_autoincrements() const { return false; }
   virtual bool supports_default_values() const { return true; }
   virtual bool is_reserved(std::string_view lower_name) const;
   // " LIMIT x OFFSET y" with the binds rendered through `c`.

@@ -266,6 +266,12 @@ void crud_value(SqlCompiler& c, const CrudColumn& cc, const std::string& name) {
   c.placeholder(name);
 }
 
+// Parameter slots rendered so far: a numeric paramstyle numbers each bind name once.
+std::size_t bind_slots(const SqlCompiler& c) {
+  const bool numeric = c.style == Paramstyle::numeric || c.style == Paramstyle::numeric_dollar;
+  return numeric ? c.compiled->bind_names.size() : c.compiled->positional_names.size();
+}
+
 bool is_sql_expression(const CrudColumn& cc) {
   return cc.value && cc.value->kind != NodeKind::bind;
 }
@@ -291,13 +297,30 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
   // A single-row insert() run once without returning() reports its primary key: from
   // cursor.lastrowid where the dialect has it and the table has an autoincrement column, else
   // with RETURNING (PostgreSQL; and any dialect when return_defaults() asks for RETURNING).
-  const bool need_pks =
-      is_insert && !c.executemany && d.returning.empty() && !d.from_select && d.rows.size() <= 1;
+  // An executemany insert() fetches them only for return_defaults(), batched by insertmanyvalues.
+  const bool executemany_returning =
+      c.dialect && c.dialect->use_insertmanyvalues() && c.rules.supports_returning();
+  const bool need_pks = is_insert &&
+                        (!c.executemany || (executemany_returning && d.return_defaults)) &&
+                        d.returning.empty() && !d.from_select && d.rows.size() <= 1;
   const bool postfetch_lastrowid = need_pks && c.rules.postfetch_lastrowid() && autoinc;
-  const bool implicit_returning =
-      need_pks && c.rules.supports_returning() && (!postfetch_lastrowid || d.return_defaults);
-  const bool return_defaults =
-      d.return_defaults && c.rules.supports_returning() && (is_insert ? implicit_returning : true);
+  // Table(implicit_returning=false) vetoes the compiler's own RETURNING.
+  const bool implicit_returning = need_pks && c.rules.supports_returning() &&
+                                  t.implicit_returning &&
+                                  (!postfetch_lastrowid || d.return_defaults);
+  const bool return_defaults = d.return_defaults && c.rules.supports_returning() &&
+                               (is_insert ? implicit_returning : t.implicit_returning);
+  // return_defaults(supplemental_cols): an insert's own columns among them come in table order
+  // (as with SQLAlchemy, so that inserts of different columns share one RETURNING layout), the
+  // rest after the defaults.
+  auto supplemental = [&](const ColumnData* col) {
+    return return_defaults && is_insert &&
+           std::any_of(d.supplemental_returning.begin(), d.supplemental_returning.end(),
+                       [&](const NodePtr& n) {
+                         return n->kind == NodeKind::column && n->column == col &&
+                                n->from.get() == d.table.get();
+                       });
+  };
   auto wanted = [&](const ColumnData* col) {
     if (!return_defaults) return false;
     if (d.return_defaults_columns.empty()) return true;
@@ -323,6 +346,12 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
         } else {
           out.postfetch.push_back(col->name);
         }
+      } else if (is_insert && col == autoinc && c.rules.insert_null_pk_still_autoincrements() &&
+                 (!rendered->value || rendered->value->value.is_null())) {
+        // A NULL for it still has the database generate the key (SQLite), so a value that may be
+        // NULL (an execution parameter, a NULL in values()) is fetched like a generated one;
+        // lastrowid serves when there is no RETURNING.
+        fetch = implicit_returning;
       }
     } else if (is_insert && pk && need_pks) {
       fetch = implicit_returning && (col == autoinc || col->options.server_default);
@@ -337,7 +366,13 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
       // it names the column.
       fetch = wanted(col) && (is_insert || !d.return_defaults_columns.empty());
     }
-    if (fetch) out.fetch.push_back(t.column_node(d.table, i));
+    if (fetch || supplemental(col)) out.fetch.push_back(t.column_node(d.table, i));
+  }
+  for (const NodePtr& n : d.supplemental_returning) {
+    const bool fetched = std::any_of(out.fetch.begin(), out.fetch.end(), [&](const NodePtr& f) {
+      return f.get() == n.get() || (n->kind == NodeKind::column && f->column == n->column);
+    });
+    if (return_defaults && !fetched) out.fetch.push_back(n);
   }
   return out;
 }
@@ -352,6 +387,7 @@ void dml_facts(SqlCompiler& c, const DmlData& d, bool is_insert,
   c.compiled->autoincrement_column = autoinc ? autoinc->name : std::string();
   ServerValues values = server_values(c, d, is_insert, cols);
   c.compiled->postfetch_cols = std::move(values.postfetch);
+  c.compiled->supplemental_returning = !d.supplemental_returning.empty() && !values.fetch.empty();
   c.returning(values.fetch, &t, true);
 }
 
@@ -423,12 +459,19 @@ void Insert::render(SqlCompiler& c) const {
         if (i) c.out += ", ";
         c.out += c.quote(cols[i].column->name);
       }
-      c.out += ") VALUES (";
+      c.out += ") VALUES ";
+      const Compiled::ValuesGroup group{c.out.size(), 0, bind_slots(c), 0};
+      c.out += '(';
       for (std::size_t i = 0; i < cols.size(); ++i) {
         if (i) c.out += ", ";
         crud_value(c, cols[i], cols[i].column->name);
       }
       c.out += ')';
+      if (c.executemany && c.dialect && c.dialect->use_insertmanyvalues() &&
+          c.style != Paramstyle::named && c.style != Paramstyle::pyformat) {
+        c.compiled->values_group = {group.begin, c.out.size(), group.first_slot,
+                                    bind_slots(c) - group.first_slot, d.sort_by_parameter_order};
+      }
     }
     dml_facts(c, d, true, cols);
   }

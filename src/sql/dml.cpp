@@ -36,7 +36,9 @@ void check_no_return_defaults(const DmlData& d) {
 }
 
 // return_defaults() called again adds its columns; without columns it asks for all of them.
-void add_return_defaults(DmlData& d, const std::vector<ColumnElement>& cols) {
+void add_return_defaults(DmlData& d, const std::vector<ColumnElement>& cols,
+                         const ReturnDefaultsOptions& options) {
+  for (const auto& c : options.supplemental_cols) d.supplemental_returning.push_back(c.node());
   if (d.return_defaults && (d.return_defaults_columns.empty() || cols.empty())) {
     d.return_defaults_columns.clear();
   } else {
@@ -94,9 +96,10 @@ Insert Insert::returning(std::vector<ColumnElement> cols, ReturningOptions optio
   return out;
 }
 
-Insert Insert::return_defaults(std::vector<ColumnElement> cols) const {
+Insert Insert::return_defaults(std::vector<ColumnElement> cols,
+                               ReturnDefaultsOptions options) const {
   Insert out(*this);
-  add_return_defaults(out.mut(), cols);
+  add_return_defaults(out.mut(), cols, options);
   return out;
 }
 
@@ -126,9 +129,10 @@ Update Update::returning(std::vector<ColumnElement> cols) const {
   return out;
 }
 
-Update Update::return_defaults(std::vector<ColumnElement> cols) const {
+Update Update::return_defaults(std::vector<ColumnElement> cols,
+                               ReturnDefaultsOptions options) const {
   Update out(*this);
-  add_return_defaults(out.mut(), cols);
+  add_return_defaults(out.mut(), cols, options);
   return out;
 }
 

@@ -200,6 +200,7 @@ std::shared_ptr<TableData> build_table(std::string name, MetaData& metadata,
   auto t = std::make_shared<TableData>();
   t->name = std::move(name);
   t->schema = std::move(options.schema);
+  t->implicit_returning = options.implicit_returning;
   t->metadata = metadata.data().get();
   std::vector<std::pair<char, std::size_t>> implied;  // from columns, after the explicit ones
   for (auto& item : items) {

@@ -336,6 +336,9 @@ class CursorResult : public Result {
     std::vector<std::string> postfetch_cols;
   };
   void set_insert_info(InsertInfo info) { insert_ = std::move(info); }
+  // Every remaining row, read now and left in the result to be read again (the execution's own
+  // RETURNING rows with return_defaults(supplemental_cols)).
+  std::vector<Row> read_and_rewind();
 
   // New fully buffered results over the remaining rows of this result and `other` (SQLAlchemy
   // 2.0, meant for showing INSERT..RETURNING results of related tables side by side, as a JOIN
@@ -352,6 +355,11 @@ class CursorResult : public Result {
   // For the execution machinery. `buffering` says how rows are read (SPEC §14.3).
   CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
                std::shared_ptr<const ResultMetadata> metadata, detail::RowBuffering buffering);
+  // A fully buffered result over rows already read and processed (insertmanyvalues: the
+  // RETURNING rows of every batch); null metadata: no rows.
+  CursorResult(std::shared_ptr<detail::ConnectionState> conn,
+               std::shared_ptr<const ResultMetadata> metadata, std::vector<Value> rows,
+               std::int64_t rowcount, std::optional<std::int64_t> lastrowid);
 
  protected:
   std::size_t fetch_raw(std::span<Value> out, std::size_t rows) override;

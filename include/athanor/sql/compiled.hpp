@@ -53,6 +53,8 @@ struct Compiled {
   // primary key (PostgreSQL's implicit RETURNING) or the columns of return_defaults(): the
   // execution reads its rows into inserted_primary_key() / returned_defaults(), not the caller.
   bool implicit_returning = false;
+  // return_defaults(supplemental_cols): those rows also go to the caller.
+  bool supplemental_returning = false;
   // What the execution and its Result need (src/engine/execute.cpp):
   //  - primary_key: the DML table's primary-key column names in table order; with the insert's
   //    parameters and cursor.lastrowid (for autoincrement_column, empty when the table has none)
@@ -76,6 +78,16 @@ struct Compiled {
     const std::function<Value()>* callable;  // owned by the table column (kept by `anchor`)
   };
   std::vector<CallableDefault> callable_defaults;
+  // An insert() compiled for executemany on a dialect using insertmanyvalues (SPEC §16): its one
+  // VALUES group "(...)" is sql[begin, end) and fills the parameter slots [first_slot,
+  // first_slot + slots) (positional_names); each batch repeats it once per row. end == 0: none.
+  // `ordered`: returning(sort_by_parameter_order) without a sentinel column to sort the rows by,
+  // so each batch is one row (logged "ordered; batch not supported").
+  struct ValuesGroup {
+    std::size_t begin = 0, end = 0, first_slot = 0, slots = 0;
+    bool ordered = false;
+  };
+  ValuesGroup values_group;
 
   // When this form was made: the "[cached since Xs ago]" badge counts from here.
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();

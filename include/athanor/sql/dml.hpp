@@ -30,6 +30,12 @@ struct ReturningOptions {
   bool sort_by_parameter_order = false;
 };
 
+struct ReturnDefaultsOptions {
+  // More RETURNING expressions, fetched with the defaults; the result then also hands the rows to
+  // the caller (SQLAlchemy's supplemental_cols).
+  std::vector<ColumnElement> supplemental_cols{};
+};
+
 struct DmlData {
   std::shared_ptr<const TableData> table;
   std::vector<ValuesMap> rows;  // insert: one per row of values(); update: one
@@ -42,6 +48,7 @@ struct DmlData {
   // no columns named means every column that gets a server-side value.
   bool return_defaults = false;
   std::vector<NodePtr> return_defaults_columns;
+  std::vector<NodePtr> supplemental_returning;
 };
 
 class DmlStatement : public Statement {
@@ -68,7 +75,8 @@ class Insert : public DmlStatement {
   // Fetch the new row's server-generated values (primary key, server defaults; only `cols` when
   // given) into CursorResult::returned_defaults(), with RETURNING on dialects that have it.
   // Not together with returning().
-  Insert return_defaults(std::vector<ColumnElement> cols = {}) const;
+  Insert return_defaults(std::vector<ColumnElement> cols = {},
+                         ReturnDefaultsOptions options = {}) const;
   Insert execution_options(const ExecutionOptions& options) const;
   void walk(detail::KeyWalk& w) const override;
   void render(detail::SqlCompiler& c) const override;
@@ -84,7 +92,8 @@ class Update : public DmlStatement {
   Update returning(std::vector<ColumnElement> cols) const;
   // Fetch `cols` (without them: the columns given server-side values, such as an onupdate
   // expression) into CursorResult::returned_defaults(), with RETURNING on dialects that have it.
-  Update return_defaults(std::vector<ColumnElement> cols = {}) const;
+  Update return_defaults(std::vector<ColumnElement> cols = {},
+                         ReturnDefaultsOptions options = {}) const;
   Update execution_options(const ExecutionOptions& options) const;
   void walk(detail::KeyWalk& w) const override;
   void render(detail::SqlCompiler& c) const override;

@@ -134,6 +134,9 @@ using SchemaItem = std::variant<Column, PrimaryKeyConstraint, UniqueConstraint, 
 
 struct TableOptions {
   std::optional<std::string> schema{};
+  // false: the compiler never adds RETURNING of its own to this table's INSERTs (for a generated
+  // primary key or return_defaults()); cursor.lastrowid serves where the dialect has it.
+  bool implicit_returning = true;
 };
 
 struct MetaDataData;
@@ -151,6 +154,7 @@ struct TableData : FromData {
   TableData() : FromData(FromKind::table) {}
   std::string name;
   std::optional<std::string> schema;
+  bool implicit_returning = true;
   std::vector<std::shared_ptr<ColumnData>> columns;
   std::vector<std::string> primary_key;  // column names, in table order
   std::vector<UniqueConstraint> uniques;

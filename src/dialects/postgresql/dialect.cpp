@@ -76,6 +76,11 @@ class PostgreSQLDialect final : public Dialect {
   std::string_view name() const noexcept override { return "postgresql"; }
   std::string_view driver() const noexcept override { return kDriverName; }
   Paramstyle paramstyle() const noexcept override { return Paramstyle::numeric_dollar; }
+  // Only an executemany INSERT..RETURNING is batched here (SQLAlchemy's psycopg and asyncpg
+  // dialects, not psycopg2's use_insertmanyvalues_wo_returning): without RETURNING the libpq
+  // driver's own executemany already sends multi-row VALUES batches or one pipeline
+  // (driver_batch.cpp), so the engine leaves it a plain executemany.
+  bool supports_insertmanyvalues() const noexcept override { return true; }
   const sql::detail::DialectRules* compiler_rules() const noexcept override {
     return &postgresql::compiler_rules();
   }

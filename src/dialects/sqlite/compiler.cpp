@@ -104,6 +104,7 @@ class SqliteRules : public DialectRules {
     return name == "now" ? "CURRENT_TIMESTAMP" : std::string();
   }
   bool returning_includes_table() const override { return false; }
+  bool insert_null_pk_still_autoincrements() const override { return true; }
   bool truediv_adds_zero() const override { return true; }
   std::string empty_set() const override { return "SELECT 1 FROM (SELECT 1) WHERE 1!=1"; }
   DriverQuery has_table_query(const sql::TableData& t) const override {

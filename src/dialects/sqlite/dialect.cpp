@@ -5,6 +5,8 @@
 #include <charconv>
 #include <filesystem>
 
+#include <sqlite3.h>
+
 #include "athanor/exc.hpp"
 #include "dialects/sqlite/compiler.hpp"
 #include "dialects/sqlite/driver.hpp"
@@ -76,6 +78,14 @@ class SQLiteDialect final : public Dialect {
     return sqlite::connect(args);
   }
   PoolClass default_pool_class(const URL& url) const override;
+
+  // RETURNING came in SQLite 3.35; before 3.32 a statement could bind at most 999 parameters.
+  bool supports_insertmanyvalues() const noexcept override {
+    return sqlite3_libversion_number() >= 3035000;
+  }
+  std::size_t insertmanyvalues_max_parameters() const noexcept override {
+    return sqlite3_libversion_number() < 3032000 ? 999 : 32700;
+  }
 
   std::vector<std::string> isolation_levels() const override {
     return {"READ UNCOMMITTED", "SERIALIZABLE", "AUTOCOMMIT"};
