@@ -149,6 +149,21 @@ TEST_P(InsertManyValues, BatchesFollowThePageSizeWithOneLogPairAndEventPairEach)
                           "after " + one + " | 7 set(s) | true"}));
 }
 
+TEST_P(InsertManyValues, PageSizeIsNotPartOfTheCacheKey) {
+  auto conn = engine().connect();
+  const auto stmt = [&] { return sa::insert(items).returning({items.c("id")}); };
+  conn.execute(stmt(), names(4), {{"insertmanyvalues_page_size", 2}});
+  log.clear();
+  conn.execute(stmt(), names(3, 4), {{"insertmanyvalues_page_size", 3}});
+  const Lines lines = insert_lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], sql("INSERT INTO imv_items (name) VALUES (?), (?), (?)") + returning("id"));
+  EXPECT_TRUE(std::regex_match(
+      lines[1], std::regex(R"(\[cached since \S+s ago \(insertmanyvalues\) 1/1 \(unordered\)\] )"
+                           R"(\('n4', 'n5', 'n6'\))")))
+      << lines[1];
+}
+
 TEST_P(InsertManyValues, BeforeCursorExecuteMayRewriteABatch) {
   sa::Engine& e = engine();
   sa::event::listen(e, sa::event::before_cursor_execute,

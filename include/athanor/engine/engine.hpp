@@ -67,8 +67,8 @@ struct EngineOptions {
   // this is reported once as a WARNING naming where it was checked out. Zero = off.
   std::chrono::duration<double> pool_leak_detection_threshold{0};
   int query_cache_size = 500;
-  int insertmanyvalues_page_size = 1000;
-  bool use_insertmanyvalues = true;
+  int insertmanyvalues_page_size = 1000;  // rows per batch of an executemany INSERT..RETURNING
+  bool use_insertmanyvalues = true;       // false: such an executemany is refused (SPEC §16)
   ConnectArgs connect_args{};
   std::vector<std::string> plugins{};
   // Dialect- or plugin-specific keyword arguments; a key nobody consumes is an error.

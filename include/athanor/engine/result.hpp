@@ -300,7 +300,7 @@ class CursorResult : public Result {
   // the values given (or defaulted), the database's lastrowid for the autoincrement column, NULL
   // where the value is not known. Not for executemany or an insert with returning().
   const Row& inserted_primary_key() const;
-  // One such Row per parameter set (executemany: the generated values are NULL).
+  // One such Row per parameter set (executemany: generated values NULL unless RETURNING).
   const std::vector<Row>& inserted_primary_key_rows() const;
   // The row an insert() / update() fetched back with RETURNING the compiler added for
   // return_defaults() or, on PostgreSQL, for a single-row insert()'s generated primary key;

@@ -27,7 +27,7 @@ namespace athanor::sql {
 using ValuesMap = std::vector<std::pair<std::string, ColumnElement>>;
 
 struct ReturningOptions {
-  bool sort_by_parameter_order = false;
+  bool sort_by_parameter_order = false;  // executemany: rows in parameter-set order, one per batch
 };
 
 struct ReturnDefaultsOptions {
