@@ -197,7 +197,9 @@ CursorResult execute_insertmanyvalues(ConnectionState& self, const InsertManyVal
                                listener_params, context, true);
       sql = rewritten;
       batch_params.clear();
-      for (const Value& v : listener_params.front()) batch_params.push_back(&v);
+      for (const auto& row_set : listener_params) {
+        for (const Value& v : row_set) batch_params.push_back(&v);
+      }
     }
     const auto params = batch_params.empty()
                             ? dbapi::ParamRows()
