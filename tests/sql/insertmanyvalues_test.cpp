@@ -164,6 +164,20 @@ TEST_P(InsertManyValues, PageSizeIsNotPartOfTheCacheKey) {
       << lines[1];
 }
 
+TEST_P(InsertManyValues, CreateEngineSetsThePageSize) {
+  sa::Engine paged = make_engine({.echo = true, .insertmanyvalues_page_size = 2});
+  auto conn = paged.connect();
+  metadata.create_all(conn);  // sqlite_memory: this engine's own database
+  log.clear();
+  conn.execute(sa::insert(items).returning({items.c("id")}), names(3));
+  const Lines lines = insert_lines();
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[3], "[insertmanyvalues 2/2 (unordered)] ('n2',)");
+  EXPECT_EQ(
+      message_of<sa::exc::ArgumentError>([&] { make_engine({.insertmanyvalues_page_size = 0}); }),
+      "insertmanyvalues_page_size must be a positive integer, not 0");
+}
+
 TEST_P(InsertManyValues, BeforeCursorExecuteMayRewriteABatch) {
   sa::Engine& e = engine();
   sa::event::listen(e, sa::event::before_cursor_execute,
