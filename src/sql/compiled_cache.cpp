@@ -5,7 +5,7 @@
 namespace athanor::sql {
 
 CompiledCache::Lookup CompiledCache::get_or_create(
-    const std::string& key, const std::function<std::unique_ptr<Compiled>()>& make) {
+    std::string_view key, const std::function<std::unique_ptr<Compiled>()>& make) {
   {
     std::lock_guard lock(mutex_);
     if (auto it = entries_.find(key); it != entries_.end()) {
@@ -24,8 +24,8 @@ CompiledCache::Lookup CompiledCache::get_or_create(
     if (auto it = entries_.find(key); it != entries_.end()) {
       return {it->second.compiled, false, {}};  // another thread compiled it meanwhile
     }
-    order_.push_front(key);
-    entries_.emplace(key, Entry{made, order_.begin()});
+    order_.emplace_front(key);
+    entries_.emplace(order_.front(), Entry{made, order_.begin()});
     if (entries_.size() > capacity_ + capacity_ / 2) {
       pruned_from = entries_.size();
       while (entries_.size() > capacity_) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "athanor/sql/compiled.hpp"
@@ -29,7 +30,7 @@ class CompiledCache {
     std::chrono::duration<double> compile_time{0};
   };
   // The entry for `key`, made by `make` (outside the lock) when absent.
-  Lookup get_or_create(const std::string& key,
+  Lookup get_or_create(std::string_view key,
                        const std::function<std::unique_ptr<Compiled>()>& make);
   void clear();
   std::size_t size() const;
@@ -44,7 +45,14 @@ class CompiledCache {
   mutable std::mutex mutex_;
   std::size_t capacity_;
   std::function<void(const std::string&)> on_prune_;
-  std::unordered_map<std::string, Entry> entries_;
+  // Looked up by string_view (a cache hit copies no key).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
   Order order_;
 };
 
