@@ -6,14 +6,13 @@
 
 #include <chrono>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "athanor/sql/compiled.hpp"
+#include "lru_cache.hpp"
 
 namespace athanor::sql {
 
@@ -37,23 +36,15 @@ class CompiledCache {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
-  using Order = std::list<std::string>;  // most recently used first
-  struct Entry {
+  struct Entry : athanor::detail::LruEntry<Entry> {
+    std::string key;
     std::shared_ptr<const Compiled> compiled;
-    Order::iterator position;
   };
   mutable std::mutex mutex_;
   std::size_t capacity_;
   std::function<void(const std::string&)> on_prune_;
-  // Looked up by string_view (a cache hit copies no key).
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const noexcept {
-      return std::hash<std::string_view>{}(key);
-    }
-  };
-  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
-  Order order_;
+  athanor::detail::LruCache<std::string_view, Entry, std::hash<std::string_view>>
+      entries_;  // keys view Entry::key
 };
 
 }  // namespace athanor::sql
