@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages a task needs, and nothing when they are all there already.
-#   tools/install-deps.sh build   compiler, CMake, Ninja, SQLite, libpq, fmt  (the tour)
+#   tools/install-deps.sh build   compiler, CMake, Ninja, SQLite, libpq, fmt, Boost headers (the tour)
 #   tools/install-deps.sh test    build + GoogleTest + a PostgreSQL server    (the test suite)
 #   tools/install-deps.sh bench   test + Google Benchmark and the peers the benchmarks compare
-#                                 against: SQLiteCpp, SOCI (needs Boost headers), libpqxx,
+#                                 against: SQLiteCpp, SOCI, libpqxx,
 #                                 SQLAlchemy, psycopg2
 set -euo pipefail
 
-build=(build-essential cmake ninja-build pkg-config libsqlite3-dev libpq-dev libfmt-dev)
+build=(build-essential cmake ninja-build pkg-config libsqlite3-dev libpq-dev libfmt-dev libboost-dev)
 test=("${build[@]}" libgtest-dev libgmock-dev postgresql python3)
-bench=("${test[@]}" libbenchmark-dev libsqlitecpp-dev libsoci-dev libboost-dev libpqxx-dev
+bench=("${test[@]}" libbenchmark-dev libsqlitecpp-dev libsoci-dev libpqxx-dev
        python3-sqlalchemy python3-psycopg2 util-linux)
 
 case "${1:-test}" in

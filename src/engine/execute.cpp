@@ -89,7 +89,7 @@ class NamedSet {
 // The value of bind `name` for one parameter set: the caller's, else the set's callable column
 // defaults, else the statement's own bound values.
 const Value* find_bind(std::string_view name, const NamedSet& given, const Params* defaults,
-                       const Params* bound) {
+                       const sql::BoundValues* bound) {
   const Value* v = given.find(name);
   if (!v && defaults) v = defaults->find(name);
   if (!v && bound) v = bound->find(name);
@@ -99,7 +99,7 @@ const Value* find_bind(std::string_view name, const NamedSet& given, const Param
 // Fills `refs` with one row of positional values for `compiled` from `given`, its defaults and
 // the statement's own bound values.
 void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params* defaults,
-              const Params* bound, std::optional<std::size_t> group, bool hide_parameters,
+              const sql::BoundValues* bound, std::optional<std::size_t> group, bool hide_parameters,
               ParamRefs& refs) {
   for (const std::string& name : compiled.positional_names) {
     const Value* v = find_bind(name, given, defaults, bound);
@@ -360,11 +360,11 @@ const ExecutionOptions& effective_options(const ConnectionState& self, const sql
 
 // Named paramstyles take the sets as Params, with the statement's own values under them.
 dbapi::ParamRows bind_named(const sql::Compiled& c, std::span<const NamedSet> sets,
-                            std::span<const Params> defaults, const Params* bound, bool many,
-                            bool hide_parameters, std::vector<Params>& storage,
+                            std::span<const Params> defaults, const sql::BoundValues* bound,
+                            bool many, bool hide_parameters, std::vector<Params>& storage,
                             std::vector<const Params*>& refs) {
   for (std::size_t i = 0; i < sets.size(); ++i) {
-    Params merged = bound ? *bound : Params{};
+    Params merged = bound ? bound->to_params() : Params{};
     if (!defaults.empty()) {
       for (const auto& [k, v] : defaults[i]) merged.set(k, v);
     }
@@ -377,7 +377,7 @@ dbapi::ParamRows bind_named(const sql::Compiled& c, std::span<const NamedSet> se
     }
     storage.push_back(std::move(merged));
   }
-  if (sets.empty() && bound) storage.push_back(*bound);
+  if (sets.empty() && bound) storage.push_back(bound->to_params());
   for (const auto& p : storage) refs.push_back(&p);
   return dbapi::ParamRows::named(refs);
 }
@@ -418,14 +418,14 @@ std::vector<Params> callable_defaults(const sql::Compiled& c, std::size_t sets) 
 // caller sees none), and for an insert the primary key of each row: from those rows, else the
 // parameters or, for one row, the database's lastrowid for the autoincrement column.
 CursorResult::InsertInfo insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
-                                     std::span<const Params> defaults, const Params* bound,
-                                     bool many, CursorResult& result) {
+                                     std::span<const Params> defaults,
+                                     const sql::BoundValues* bound, bool many,
+                                     CursorResult& result) {
   CursorResult::InsertInfo info;
   if (c.implicit_returning) {
     info.returned_defaults_rows =
         c.supplemental_returning ? result.read_and_rewind() : result.all();
   }
-  const std::optional<std::int64_t> lastrowid = result.lastrowid();
   info.compiled = true;
   info.is_insert = c.is_insert;
   info.is_update = c.is_update;
@@ -443,6 +443,7 @@ CursorResult::InsertInfo insert_info(const sql::Compiled& c, std::span<const Nam
     }
   }
   if (!c.is_insert) return info;
+  const std::optional<std::int64_t> lastrowid = result.lastrowid();
   auto keys = std::make_shared<const ResultMetadata>(c.primary_key);
   info.inserted_primary_key_rows.reserve(info.parameters.size());
   for (std::size_t i = 0; i < info.parameters.size(); ++i) {
@@ -489,7 +490,7 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   const std::vector<Params> defaults = callable_defaults(c, std::max<std::size_t>(sets.size(), 1));
 
   // Parameters by position, checked before anything reaches the database.
-  const Params* bound = compiled.bound.empty() ? nullptr : &compiled.bound;
+  const sql::BoundValues* bound = compiled.bound.empty() ? nullptr : &compiled.bound;
   const std::size_t width = c.positional_names.size();
   ParamRefs refs;
   std::vector<const Value*> flat;

@@ -9,27 +9,33 @@
 namespace athanor::sql {
 namespace detail {
 
+void KeyWalk::grow(std::size_t n) {
+  const std::size_t used = key().size();
+  // A lent buffer is written over from its start as it is; otherwise it doubles.
+  if (at_ || buffer.size() < n) {
+    buffer.resize(std::max<std::size_t>({buffer.size() * 2, used + n, 256}));
+  }
+  at_ = buffer.data() + used;
+  end_ = buffer.data() + buffer.size();
+}
+
 void KeyWalk::text(std::string_view s) {
   number(static_cast<std::int64_t>(s.size()));
-  key.append(s);
+  room(s.size());
+  std::memcpy(at_, s.data(), s.size());
+  at_ += s.size();
 }
 
 void KeyWalk::wide_number(std::int64_t n) {
-  char buf[1 + sizeof n];
-  buf[0] = static_cast<char>(0xFF);
-  std::memcpy(buf + 1, &n, sizeof n);
-  key.append(buf, sizeof buf);
-}
-
-void KeyWalk::pointer(const void* p) {
-  char buf[sizeof p];
-  std::memcpy(buf, &p, sizeof p);
-  key.append(buf, sizeof buf);
+  room(1 + sizeof n);
+  *at_++ = static_cast<char>(0xFF);
+  std::memcpy(at_, &n, sizeof n);
+  at_ += sizeof n;
 }
 
 void KeyWalk::type(const TypeEngine& t) {
   const bool sized = t.length >= 0 || t.precision >= 0 || t.scale >= 0;
-  key += static_cast<char>(static_cast<int>(t.kind) | (sized ? 0x80 : 0));  // 0x80: sizes follow
+  tag(static_cast<char>(static_cast<int>(t.kind) | (sized ? 0x80 : 0)));  // 0x80: sizes follow
   if (sized) {
     number(t.length);
     number(t.precision);
@@ -48,7 +54,7 @@ void KeyWalk::column_default(const ColumnData* column, bool onupdate) {
   slots.push_back(s);
 }
 
-void KeyWalk::nodes(const std::vector<NodePtr>& ns) {
+void KeyWalk::nodes(std::span<const NodePtr> ns) {
   number(static_cast<std::int64_t>(ns.size()));
   for (const auto& n : ns) node(n);
 }
@@ -59,8 +65,8 @@ void KeyWalk::node(const NodePtr& p) {
     return;
   }
   const Node& n = *p;
-  key += static_cast<char>(n.kind);
-  key += static_cast<char>(n.op);
+  tag(static_cast<char>(n.kind));
+  tag(static_cast<char>(n.op));
   type(n.type);
   switch (n.kind) {
     case NodeKind::column:
@@ -76,7 +82,7 @@ void KeyWalk::node(const NodePtr& p) {
       }
       return;
     case NodeKind::bind:
-      key += static_cast<char>((n.unique ? 1 : 0) | (n.has_value ? 2 : 0) | (n.expanding ? 4 : 0));
+      tag(static_cast<char>((n.unique ? 1 : 0) | (n.has_value ? 2 : 0) | (n.expanding ? 4 : 0)));
       text(n.name);
       if (n.expanding) {
         number(static_cast<std::int64_t>(n.values.size()));
@@ -93,7 +99,7 @@ void KeyWalk::node(const NodePtr& p) {
     default:
       break;
   }
-  nodes(n.args);
+  nodes(as_span(n.args));
   if (n.select) select(*n.select);
 }
 
@@ -137,7 +143,7 @@ namespace {
 
 // The number of columns from `at` on that are a table's own column nodes in table order (what
 // select(table) lists), or 0.
-std::size_t whole_table_at(const std::vector<NodePtr>& columns, std::size_t at) {
+std::size_t whole_table_at(std::span<const NodePtr> columns, std::size_t at) {
   const Node& n = *columns[at];
   if (n.kind != NodeKind::column || !n.from || n.from->kind != FromKind::table) return 0;
   const auto& nodes = static_cast<const TableData&>(*n.from).column_nodes;
@@ -152,11 +158,11 @@ std::size_t whole_table_at(const std::vector<NodePtr>& columns, std::size_t at) 
 
 void KeyWalk::select(const SelectData& s) {
   tag('S');
-  key += static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0));
+  tag(static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0)));
   // A whole table's columns are one token (its address), not one entry per column.
   number(static_cast<std::int64_t>(s.columns.size()));
   for (std::size_t i = 0; i < s.columns.size();) {
-    if (const std::size_t whole = whole_table_at(s.columns, i)) {
+    if (const std::size_t whole = whole_table_at(as_span(s.columns), i)) {
       tag('*');  // not a NodeKind: cannot be read as the start of a node
       pointer(s.columns[i]->from.get());
       if (collect_) anchors.push_back(s.columns[i]);
@@ -167,10 +173,10 @@ void KeyWalk::select(const SelectData& s) {
   }
   number(static_cast<std::int64_t>(s.froms.size()));
   for (const auto& f : s.froms) from(f);
-  nodes(s.where);
-  nodes(s.group_by);
-  nodes(s.having);
-  nodes(s.order_by);
+  nodes(as_span(s.where));
+  nodes(as_span(s.group_by));
+  nodes(as_span(s.having));
+  nodes(as_span(s.order_by));
   node(s.limit);
   node(s.offset);
 }
@@ -189,12 +195,13 @@ const TableData& underlying_table(const FromData& f) {
   }
 }
 
-std::string bind_key_for(const Node& other) {
+const std::string& bind_key_for(const Node& other) {
+  static const std::string anonymous = "param";
   if (other.kind == NodeKind::column || other.kind == NodeKind::function ||
       other.kind == NodeKind::text) {
     return other.name;
   }
-  return "param";
+  return anonymous;
 }
 
 std::string exported_name(const Node& n) {

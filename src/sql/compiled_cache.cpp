@@ -5,14 +5,12 @@
 namespace athanor::sql {
 
 CompiledCache::Lookup CompiledCache::get_or_create(
-    const std::string& key, const std::function<std::unique_ptr<Compiled>()>& make) {
+    std::string_view key, const std::function<std::unique_ptr<Compiled>()>& make) {
   {
     std::lock_guard lock(mutex_);
-    if (auto it = entries_.find(key); it != entries_.end()) {
-      if (it->second.position != order_.begin()) {
-        order_.splice(order_.begin(), order_, it->second.position);
-      }
-      return {it->second.compiled, false, {}};
+    if (Entry* hit = entries_.find(key)) {
+      entries_.touch(hit);
+      return {hit->compiled, false, {}};
     }
   }
   const auto start = std::chrono::steady_clock::now();
@@ -21,17 +19,17 @@ CompiledCache::Lookup CompiledCache::get_or_create(
   std::size_t pruned_from = 0;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = entries_.find(key); it != entries_.end()) {
-      return {it->second.compiled, false, {}};  // another thread compiled it meanwhile
+    if (Entry* raced = entries_.find(key)) {
+      return {raced->compiled, false, {}};  // another thread compiled it meanwhile
     }
-    order_.push_front(key);
-    entries_.emplace(key, Entry{made, order_.begin()});
+    auto entry = std::make_unique<Entry>();
+    entry->key = key;
+    entry->compiled = made;
+    const std::string_view own_key = entry->key;
+    entries_.insert(own_key, std::move(entry));
     if (entries_.size() > capacity_ + capacity_ / 2) {
       pruned_from = entries_.size();
-      while (entries_.size() > capacity_) {
-        entries_.erase(order_.back());
-        order_.pop_back();
-      }
+      while (entries_.size() > capacity_) entries_.remove(entries_.oldest()->key);
     }
   }
   if (pruned_from && on_prune_) {
@@ -46,7 +44,6 @@ CompiledCache::Lookup CompiledCache::get_or_create(
 void CompiledCache::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
-  order_.clear();
 }
 
 std::size_t CompiledCache::size() const {

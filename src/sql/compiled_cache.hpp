@@ -6,13 +6,13 @@
 
 #include <chrono>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 #include "athanor/sql/compiled.hpp"
+#include "lru_cache.hpp"
 
 namespace athanor::sql {
 
@@ -29,23 +29,22 @@ class CompiledCache {
     std::chrono::duration<double> compile_time{0};
   };
   // The entry for `key`, made by `make` (outside the lock) when absent.
-  Lookup get_or_create(const std::string& key,
+  Lookup get_or_create(std::string_view key,
                        const std::function<std::unique_ptr<Compiled>()>& make);
   void clear();
   std::size_t size() const;
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
-  using Order = std::list<std::string>;  // most recently used first
-  struct Entry {
+  struct Entry : athanor::detail::LruEntry<Entry> {
+    std::string key;
     std::shared_ptr<const Compiled> compiled;
-    Order::iterator position;
   };
   mutable std::mutex mutex_;
   std::size_t capacity_;
   std::function<void(const std::string&)> on_prune_;
-  std::unordered_map<std::string, Entry> entries_;
-  Order order_;
+  athanor::detail::LruCache<std::string_view, Entry, std::hash<std::string_view>>
+      entries_;  // keys view Entry::key
 };
 
 }  // namespace athanor::sql

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -83,6 +85,12 @@ class DialectRules {
 // The rules for a dialect; null = SQLAlchemy's default "str()" dialect.
 const DialectRules& rules_for(const Dialect* dialect);
 
+// A node list as a span (boost's small_vector iterators predate std::span's range constructor).
+template <typename List>
+std::span<const NodePtr> as_span(const List& nodes) {
+  return {nodes.data(), nodes.size()};
+}
+
 // One literal of a statement, in walk order: a bind node's value (element `index` of an IN
 // list when expanding), or a client-side column default.
 struct LiteralSlot {
@@ -98,29 +106,44 @@ class KeyWalk {
   // `collect`: also record the slots (for the compiler, on a cache miss).
   KeyWalk(const Params* parameters, bool collect) : parameters_(parameters), collect_(collect) {}
 
-  void tag(char c) { key += c; }
+  // The key is written through a raw cursor into `buffer` (resized to its capacity, trimmed by
+  // key()): a cache hit rebuilds its key on every execution, and string appends with their
+  // per-byte capacity checks were most of the walk's cost.
+  void tag(char c) {
+    room(1);
+    *at_++ = c;
+  }
   void text(std::string_view s);
   // Most numbers in a key are small (list sizes, name lengths): one byte for 0..254, else a 0xFF
   // marker and the eight bytes. The encoding stays prefix-free, so keys cannot run together.
   void number(std::int64_t n) {
     if (static_cast<std::uint64_t>(n) < 0xFF) {
-      key += static_cast<char>(n);
+      tag(static_cast<char>(n));
     } else {
       wide_number(n);
     }
   }
-  void pointer(const void* p);
+  void pointer(const void* p) {
+    room(sizeof p);
+    std::memcpy(at_, &p, sizeof p);
+    at_ += sizeof p;
+  }
   void type(const TypeEngine& t);
   void node(const NodePtr& n);
-  void nodes(const std::vector<NodePtr>& ns);
+  void nodes(std::span<const NodePtr> ns);
   void from(const std::shared_ptr<const FromData>& f);
   void select(const SelectData& s);
   void literal(const Node* n, int index);
   void column_default(const ColumnData* column, bool onupdate);
 
   const Params* parameters() const noexcept { return parameters_; }
+  std::string_view key() const noexcept {
+    if (!at_) return {};
+    return {buffer.data(), static_cast<std::size_t>(at_ - buffer.data())};
+  }
 
-  std::string key;
+  // The key's storage, which a caller may lend for reuse: written over from its start.
+  std::string buffer;
   bool cacheable = true;
   std::vector<LiteralSlot> slots;
   // When collecting: what keeps the tables named by address alive (the tables, and the column
@@ -128,10 +151,16 @@ class KeyWalk {
   std::vector<std::shared_ptr<const void>> anchors;
 
  private:
+  void room(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - at_) < n) grow(n);
+  }
+  void grow(std::size_t n);
   void wide_number(std::int64_t n);
 
   const Params* parameters_;
   bool collect_;
+  char* at_ = nullptr;
+  char* end_ = nullptr;
 };
 
 // The columns an INSERT / UPDATE renders, and what each is set to, decided from the statement's
@@ -189,8 +218,7 @@ class SqlCompiler {
   void select(const SelectData& s, bool asfrom, bool nested);
   void from(const FromData& f);
   // `implicit`: added by the compiler (Compiled::implicit_returning), not by returning().
-  void returning(const std::vector<NodePtr>& cols, const TableData* dml_table,
-                 bool implicit = false);
+  void returning(std::span<const NodePtr> cols, const TableData* dml_table, bool implicit = false);
   // One entry of a columns clause; `used` holds the names taken so far in it.
   void result_column(const Node& n, bool asfrom, std::vector<std::string>& used);
 
@@ -211,7 +239,7 @@ class SqlCompiler {
 std::string sql_string_literal(std::string_view s);
 
 // WHERE-style criteria, ANDed.
-void criteria(SqlCompiler& c, const std::vector<NodePtr>& nodes);
+void criteria(SqlCompiler& c, std::span<const NodePtr> nodes);
 // The FROM list a SELECT renders (joins replacing the tables they contain).
 std::vector<std::shared_ptr<const FromData>> select_froms(const SelectData& s);
 // Adds the froms an expression refers to.
@@ -220,7 +248,7 @@ void collect_froms(const Node& n, std::vector<std::shared_ptr<const FromData>>& 
 // The name a SELECT exports a column under (what a subquery's .c(name) finds).
 std::string exported_name(const Node& n);
 // The key ("id" in id_1) a literal compared to `other` is named after.
-std::string bind_key_for(const Node& other);
+const std::string& bind_key_for(const Node& other);
 // A literal not yet compared to anything (a C++ value converted to a ColumnElement): its key is
 // still open, to be taken from the operand it meets.
 inline bool is_open_literal(const Node& n) {

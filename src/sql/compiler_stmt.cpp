@@ -10,7 +10,7 @@ namespace athanor::sql::detail {
 
 namespace {
 
-void list(SqlCompiler& c, const std::vector<NodePtr>& nodes) {
+void list(SqlCompiler& c, std::span<const NodePtr> nodes) {
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (i) c.out += ", ";
     c.expr(*nodes[i]);
@@ -37,7 +37,7 @@ void criterion(SqlCompiler& c, const Node& n, Op against) {
 }  // namespace
 
 // Several WHERE / HAVING criteria are ANDed.
-void criteria(SqlCompiler& c, const std::vector<NodePtr>& nodes) {
+void criteria(SqlCompiler& c, std::span<const NodePtr> nodes) {
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (i) c.out += " AND ";
     criterion(c, *nodes[i], nodes.size() > 1 ? Op::and_ : Op::comma);
@@ -189,25 +189,25 @@ void SqlCompiler::select(const SelectData& s, bool asfrom, bool nested) {
   }
   if (!s.where.empty()) {
     out += " \nWHERE ";
-    criteria(*this, s.where);
+    criteria(*this, as_span(s.where));
   }
   if (!s.group_by.empty()) {
     out += " GROUP BY ";
-    list(*this, s.group_by);
+    list(*this, as_span(s.group_by));
   }
   if (!s.having.empty()) {
     out += " \nHAVING ";
-    criteria(*this, s.having);
+    criteria(*this, as_span(s.having));
   }
   if (!s.order_by.empty()) {
     out += " ORDER BY ";
-    list(*this, s.order_by);
+    list(*this, as_span(s.order_by));
   }
   if (s.limit || s.offset) rules.limit_clause(*this, s);
   enclosing.pop_back();
 }
 
-void SqlCompiler::returning(const std::vector<NodePtr>& cols, const TableData* dml_table,
+void SqlCompiler::returning(std::span<const NodePtr> cols, const TableData* dml_table,
                             bool implicit) {
   if (cols.empty()) return;
   if (!rules.supports_returning()) {

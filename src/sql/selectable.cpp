@@ -1,6 +1,8 @@
 // select() and the constructs made from it: subqueries, scalar subqueries, EXISTS.
 #include "athanor/sql/selectable.hpp"
 
+#include <algorithm>
+
 #include "athanor/exc.hpp"
 #include "sql/compiler.hpp"
 
@@ -87,7 +89,7 @@ Select Select::join(const FromClause& right, std::optional<ColumnElement> on, bo
   FromClause left(froms.front());
   FromClause joined = left.join(right, std::move(on), isouter);
   auto& d = out.mut();
-  std::erase_if(d.froms, [&](const auto& f) { return f == froms.front(); });
+  d.froms.erase(std::remove(d.froms.begin(), d.froms.end(), froms.front()), d.froms.end());
   d.froms.insert(d.froms.begin(), joined.from_data());
   return out;
 }

@@ -68,6 +68,34 @@ Value LiteralSlot::value() const {
 
 }  // namespace detail
 
+BoundValues::BoundValues(const Params& params) {
+  items_.reserve(params.size());
+  for (const auto& [name, value] : params) items_.emplace_back(&name, value);
+}
+
+void BoundValues::set(const std::string& name, Value v) {
+  for (auto& [n, value] : items_) {
+    if (*n == name) {
+      value = std::move(v);
+      return;
+    }
+  }
+  items_.emplace_back(&name, std::move(v));
+}
+
+const Value* BoundValues::find(std::string_view name) const noexcept {
+  for (const auto& [n, value] : items_) {
+    if (*n == name) return &value;
+  }
+  return nullptr;
+}
+
+Params BoundValues::to_params() const {
+  Params out;
+  for (const auto& [name, value] : items_) out.set(*name, value);
+  return out;
+}
+
 std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const Params* parameters,
                                                    const ExecutionOptions* options,
                                                    bool executemany) const {
@@ -125,13 +153,12 @@ thread_local WalkBuffers walk_buffers;
 class BorrowedBuffers {
  public:
   explicit BorrowedBuffers(detail::KeyWalk& w) : w_(w) {
-    w_.key.swap(walk_buffers.key);
+    w_.buffer.swap(walk_buffers.key);
     w_.slots.swap(walk_buffers.slots);
-    w_.key.clear();
     w_.slots.clear();
   }
   ~BorrowedBuffers() {
-    walk_buffers.key.swap(w_.key);
+    walk_buffers.key.swap(w_.buffer);
     walk_buffers.slots.swap(w_.slots);
   }
   BorrowedBuffers(const BorrowedBuffers&) = delete;
@@ -162,7 +189,7 @@ CompileResult Statement::compile(const CompileRequest& request) const {
     result.compile_time = std::chrono::steady_clock::now() - start;
     result.outcome = w.cacheable ? CacheOutcome::disabled : CacheOutcome::no_key;
   } else {
-    auto found = request.cache->get_or_create(w.key, [&] {
+    auto found = request.cache->get_or_create(w.key(), [&] {
       return compile_fresh(&request.dialect, request.parameters, request.options,
                            request.executemany);
     });
@@ -171,7 +198,7 @@ CompileResult Statement::compile(const CompileRequest& request) const {
     result.compile_time = found.compile_time;
   }
 
-  result.bound = compiled->fixed_values;
+  result.bound = BoundValues(compiled->fixed_values);
   const auto& names = compiled->literal_names;
   for (std::size_t i = 0; i < w.slots.size() && i < names.size(); ++i) {
     if (!names[i].empty()) result.bound.set(names[i], w.slots[i].value());
@@ -193,7 +220,7 @@ std::string Statement::compile_sql(const Dialect& dialect, const Params* paramet
 std::string Statement::cache_key() const {
   detail::KeyWalk w(nullptr, false);
   walk(w);
-  return w.cacheable ? w.key : std::string();
+  return w.cacheable ? std::string(w.key()) : std::string();
 }
 
 }  // namespace athanor::sql

@@ -183,11 +183,11 @@ CompileResult TextClause::compile(const CompileRequest& request) const {
     std::shared_ptr<const Compiled> fresh = compile_text(shared_->sql, style);
     const Compiled* raw = fresh.get();
     return {raw, std::move(fresh), CacheOutcome::disabled, std::chrono::steady_clock::now() - start,
-            bound_};
+            BoundValues(bound_)};
   }
   const auto index = static_cast<std::size_t>(style);
   if (const Compiled* hit = shared_->by_style[index].load(std::memory_order_acquire)) {
-    return {hit, nullptr, CacheOutcome::cached, {}, bound_};
+    return {hit, nullptr, CacheOutcome::cached, {}, BoundValues(bound_)};
   }
   std::string key = std::to_string(index);
   key += ':';
@@ -200,7 +200,7 @@ CompileResult TextClause::compile(const CompileRequest& request) const {
   }
   return {found.compiled.get(), found.compiled,
           found.created ? CacheOutcome::generated : CacheOutcome::cached, found.compile_time,
-          bound_};
+          BoundValues(bound_)};
 }
 
 }  // namespace athanor::sql

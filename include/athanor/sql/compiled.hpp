@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "athanor/dialect.hpp"
 #include "athanor/engine/execution_options.hpp"
 #include "athanor/engine/row.hpp"
@@ -114,16 +116,35 @@ struct Compiled {
 // How a compile request was served, for the log badge.
 enum class CacheOutcome { generated, cached, no_key, disabled };
 
+// The values a statement binds itself in one execution, by bind name: a construct's literals
+// under the names its Compiled gave them, text().bindparams(). Each name is borrowed from the
+// Compiled or the statement, both alive for the whole execution; a few values fit inline, so a
+// cache hit allocates nothing for them.
+class BoundValues {
+ public:
+  BoundValues() = default;
+  // Borrows the names of `params`.
+  explicit BoundValues(const Params& params);
+
+  // Inserts or replaces; `name` must outlive this.
+  void set(const std::string& name, Value v);
+  const Value* find(std::string_view name) const noexcept;
+  bool empty() const noexcept { return items_.empty(); }
+  Params to_params() const;
+
+ private:
+  boost::container::small_vector<std::pair<const std::string*, Value>, 4> items_;
+};
+
 struct CompileResult {
   const Compiled* compiled = nullptr;
   // Set when `compiled` is not owned by the statement (a fresh compile with the cache off).
   std::shared_ptr<const Compiled> owner;
   CacheOutcome outcome = CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
-  // The values the statement binds itself, by bind name: a construct's literals paired with the
-  // names `compiled` gave them, text().bindparams(). Execution parameters override them. They
-  // belong to this execution, so one statement object may run on several threads at once.
-  Params bound;
+  // The values the statement binds itself; execution parameters override them. They belong to
+  // this execution, so one statement object may run on several threads at once.
+  BoundValues bound;
 };
 
 class CompiledCache;

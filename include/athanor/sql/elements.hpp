@@ -5,8 +5,8 @@
 //   sa::func::count(users.c("id")).label("n")
 //   sa::bindparam("uid")            // a named bind filled from the execution's parameters
 //
-// An expression is an immutable tree of Nodes shared by shared_ptr, so building one costs a few
-// small allocations and copying a ColumnElement is a reference-count bump. The compiler
+// An expression is an immutable tree of Nodes shared by shared_ptr, so building one costs an
+// allocation per node and copying a ColumnElement is a reference-count bump. The compiler
 // (src/sql/compiler*.cpp) renders the tree for a dialect; the cache key walk reads its structure
 // without the bound values.
 #pragma once
@@ -20,6 +20,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "athanor/sql/types.hpp"
 #include "athanor/value.hpp"
@@ -89,6 +91,9 @@ enum class Op : std::uint8_t {
 
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
+// A node's operands, a WHERE's criteria: most hold one or two, kept inline so that building
+// `col == 5` or `.where(...)` allocates no list.
+using NodeList = boost::container::small_vector<NodePtr, 2>;
 
 struct Node {
   NodeKind kind;
@@ -102,7 +107,7 @@ struct Node {
   bool expanding = false;  // bind: an IN list, rendered as one placeholder per element
   Value value{};
   std::vector<Value> values{};  // expanding bind: the list
-  std::vector<NodePtr> args{};
+  NodeList args{};
   std::shared_ptr<const FromData> from{};      // column: the table / alias / subquery it belongs to
   const ColumnData* column = nullptr;          // column: the Table column behind it, if any
   std::shared_ptr<const SelectData> select{};  // exists / scalar_select

@@ -22,14 +22,15 @@
 
 namespace athanor::sql {
 
+// The lists are inline up to a typical size, so select(table).where(...) is one allocation.
 struct SelectData {
-  std::vector<NodePtr> columns;
+  boost::container::small_vector<NodePtr, 8> columns;
   // Tables / aliases / joins named in the columns clause as whole FROMs (select(users)).
-  std::vector<std::shared_ptr<const FromData>> froms;
-  std::vector<NodePtr> where;
-  std::vector<NodePtr> group_by;
-  std::vector<NodePtr> having;
-  std::vector<NodePtr> order_by;
+  boost::container::small_vector<std::shared_ptr<const FromData>, 1> froms;
+  NodeList where;
+  NodeList group_by;
+  NodeList having;
+  NodeList order_by;
   NodePtr limit;
   NodePtr offset;
   bool distinct = false;

@@ -17,12 +17,12 @@
 #include <vector>
 
 #include "athanor/dbapi.hpp"
-#include "dialects/lru_cache.hpp"
 #include "dialects/postgresql/types.hpp"
+#include "lru_cache.hpp"
 
 namespace athanor::dialects::postgresql {
 
-struct Statement : LruEntry<Statement> {
+struct Statement : detail::LruEntry<Statement> {
   std::string name;  // empty: the unnamed statement (not cached)
   std::string sql;
   std::size_t hash = 0;  // of sql and param_types
@@ -72,7 +72,7 @@ class StatementCache {
   PGconn* conn_;
   std::size_t capacity_;
   std::uint64_t next_name_ = 0;
-  LruCache<Key, Statement, KeyHash> entries_;  // keys view the statements
+  detail::LruCache<Key, Statement, KeyHash> entries_;  // keys view the statements
   Statement unnamed_;
 };
 

@@ -15,11 +15,11 @@
 #include <string_view>
 
 #include "athanor/dbapi.hpp"
-#include "dialects/lru_cache.hpp"
+#include "lru_cache.hpp"
 
 namespace athanor::dialects::sqlite {
 
-struct Statement : LruEntry<Statement> {
+struct Statement : detail::LruEntry<Statement> {
   Statement() = default;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -73,7 +73,7 @@ class StatementCache {
 
   sqlite3* db_;
   std::size_t capacity_;
-  LruCache<Key, Statement, KeyHash> entries_;  // keys view Statement::sql
+  detail::LruCache<Key, Statement, KeyHash> entries_;  // keys view Statement::sql
 };
 
 }  // namespace athanor::dialects::sqlite

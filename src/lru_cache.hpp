@@ -1,9 +1,10 @@
-// The least-recently-used bookkeeping that each driver's prepared-statement cache shares: a hash
-// map owning the entries, and their recency order threaded through the entries themselves, so
-// that using an entry again moves no memory and allocates nothing (it is on every execute()).
+// The least-recently-used bookkeeping that the engine's compiled cache and each driver's
+// prepared-statement cache share: a hash map owning the entries, and their recency order threaded
+// through the entries themselves, so that using an entry again moves no memory and allocates
+// nothing (it is on every execute()).
 //
 // What an entry holds, how it is keyed and what evicting it means (finalize it, deallocate it on
-// the server, hand it over to a cursor still using it) stay with the driver: the cache only says
+// the server, hand it over to a cursor still using it) stay with the user: the cache only says
 // which entry is oldest and gives back ownership of what it removes.
 #pragma once
 
@@ -12,7 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
-namespace athanor::dialects {
+namespace athanor::detail {
 
 // The base of an entry of an LruCache<Key, Entry, Hash>: its place in the recency order.
 template <typename Entry>
@@ -96,4 +97,4 @@ class LruCache {
   Entry* oldest_ = nullptr;
 };
 
-}  // namespace athanor::dialects
+}  // namespace athanor::detail
