@@ -105,9 +105,12 @@ class KeyWalk {
  public:
   // `collect`: also record the slots (for the compiler, on a cache miss).
   KeyWalk(const Params* parameters, bool collect) : parameters_(parameters), collect_(collect) {}
+  // Its write cursor points into `buffer`.
+  KeyWalk(const KeyWalk&) = delete;
+  KeyWalk& operator=(const KeyWalk&) = delete;
 
-  // The key is written through a raw cursor into `buffer` (resized to its capacity, trimmed by
-  // key()): a cache hit rebuilds its key on every execution, and string appends with their
+  // The key is written through a raw cursor into `buffer`, which only grows; key() views what
+  // was written. A cache hit rebuilds its key on every execution, and string appends with their
   // per-byte capacity checks were most of the walk's cost.
   void tag(char c) {
     room(1);
