@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <athanor/athanor.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -209,6 +210,20 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
   std::string no_params() {
     const sa::Paramstyle style = engine().dialect().paramstyle();
     return style == sa::Paramstyle::named || style == sa::Paramstyle::pyformat ? "{}" : "()";
+  }
+  // Whether the echo showed exactly this line.
+  bool logged(const std::string& line) {
+    const std::vector<std::string> lines = log.lines();
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  }
+  // " RETURNING a, b" as this backend renders `columns` of `table` (PostgreSQL qualifies them with
+  // the table name, SQLite does not).
+  std::string returning(const std::string& table, const std::vector<std::string>& columns) {
+    std::string out = " RETURNING ";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      out += (i ? ", " : "") + (is_sqlite() ? "" : table + ".") + columns[i];
+    }
+    return out;
   }
   // An isolation level other than the default, valid on this backend.
   std::string other_isolation_level(sa::Connection& conn) {

@@ -21,12 +21,6 @@ class InsertedPrimaryKey : public BackendTest {
     log.clear();
   }
 
-  // Whether the echo showed exactly this statement.
-  bool logged(const std::string& sql) {
-    const Lines lines = log.lines();
-    return std::find(lines.begin(), lines.end(), sql) != lines.end();
-  }
-
   sa::MetaData metadata;
   sa::Table serial{"ipk_serial",
                    metadata,

@@ -20,16 +20,6 @@ class ReturnDefaults : public BackendTest {
     log.clear();
   }
 
-  bool logged(const std::string& sql) {
-    const Lines lines = log.lines();
-    return std::find(lines.begin(), lines.end(), sql) != lines.end();
-  }
-  // `sql` with SQLite's unqualified RETURNING columns turned into PostgreSQL's qualified ones.
-  std::string returning(const std::string& qmark_sql, const std::string& sqlite_columns,
-                        const std::string& postgresql_columns) {
-    return sql(qmark_sql) + " RETURNING " + (is_sqlite() ? sqlite_columns : postgresql_columns);
-  }
-
   sa::MetaData metadata;
   sa::Table items{"rd_items",
                   metadata,
@@ -45,8 +35,8 @@ class ReturnDefaults : public BackendTest {
 TEST_P(ReturnDefaults, InsertFetchesTheKeyAndEveryColumnTheClientDidNotFill) {
   auto conn = engine().connect();
   auto result = conn.execute(sa::insert(items).values({{"name", "a"}}).return_defaults());
-  EXPECT_TRUE(logged(returning("INSERT INTO rd_items (name, counter) VALUES (?, ?)",
-                               "id, status, note", "rd_items.id, rd_items.status, rd_items.note")));
+  EXPECT_TRUE(logged(sql("INSERT INTO rd_items (name, counter) VALUES (?, ?)") +
+                     returning("rd_items", {"id", "status", "note"})));
   ASSERT_TRUE(result.returned_defaults().has_value());
   EXPECT_EQ(result.returned_defaults()->repr(), "(1, 'new', None)");
   EXPECT_EQ(result.returned_defaults()->mapping()["status"], sa::Value("new"));
@@ -63,8 +53,8 @@ TEST_P(ReturnDefaults, NamedColumnsAreFetchedWithThePrimaryKey) {
   auto conn = engine().connect();
   auto result =
       conn.execute(sa::insert(items).values({{"name", "a"}}).return_defaults({items.c("status")}));
-  EXPECT_TRUE(logged(returning("INSERT INTO rd_items (name, counter) VALUES (?, ?)", "id, status",
-                               "rd_items.id, rd_items.status")));
+  EXPECT_TRUE(logged(sql("INSERT INTO rd_items (name, counter) VALUES (?, ?)") +
+                     returning("rd_items", {"id", "status"})));
   EXPECT_EQ(result.returned_defaults()->repr(), "(1, 'new')");
   EXPECT_EQ(result.inserted_primary_key().repr(), "(1,)");
 }
@@ -89,8 +79,8 @@ TEST_P(ReturnDefaults, UpdateFetchesTheNamedColumnsAndExpressions) {
                                 .where(items.c("id") == 1)
                                 .values({{"name", "b"}})
                                 .return_defaults({items.c("status"), items.c("name")}));
-  EXPECT_TRUE(logged(
-      returning("UPDATE rd_items SET name=? WHERE rd_items.id = ?", "status", "rd_items.status")));
+  EXPECT_TRUE(logged(sql("UPDATE rd_items SET name=? WHERE rd_items.id = ?") +
+                     returning("rd_items", {"status"})));
   EXPECT_EQ(named.returned_defaults()->repr(), "('new',)");
   EXPECT_EQ(named.rowcount(), 1);
 

@@ -20,19 +20,6 @@ class ReturningOptions : public BackendTest {
     log.clear();
   }
 
-  bool logged(const std::string& line) {
-    const Lines lines = log.lines();
-    return std::find(lines.begin(), lines.end(), line) != lines.end();
-  }
-  // " RETURNING a, b" as this backend renders the columns of `table`.
-  std::string returning(const std::string& table, std::vector<std::string> columns) {
-    std::string out = " RETURNING ";
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      out += (i ? ", " : "") + (is_sqlite() ? "" : table + ".") + columns[i];
-    }
-    return out;
-  }
-
   sa::MetaData metadata;
   sa::Table items{"ro_items",
                   metadata,
