@@ -197,15 +197,20 @@ struct CursorCall {
   enum class Kind { driver_sql, text, dml, select } kind = Kind::driver_sql;
 };
 
+void log_execution(ConnectionState& self, std::string_view sql, std::string_view badge,
+                   const dbapi::ParamRows& params, bool many) {
+  self.log_info(sql);
+  if (self.core.hide_parameters) {
+    self.log_info(fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", badge));
+  } else {
+    self.log_info(fmt::format("[{}] {}", badge, repr_params(params, many)));
+  }
+}
+
 void log_statement(ConnectionState& self, const CursorCall& call) {
-  self.log_info(call.sql);
   const std::string label = call.raw_badge ? std::string(call.raw_badge)
                                            : badge(call.outcome, call.compiled, call.compile_time);
-  if (self.core.hide_parameters) {
-    self.log_info(fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", label));
-  } else {
-    self.log_info(fmt::format("[{}] {}", label, repr_params(call.params, call.many)));
-  }
+  log_execution(self, call.sql, label, call.params, call.many);
 }
 
 void execute_on_cursor(ConnectionState& self, dbapi::Cursor& cursor, const CursorCall& call) {

@@ -205,14 +205,7 @@ CursorResult execute_insertmanyvalues(ConnectionState& self, const InsertManyVal
                             ? dbapi::ParamRows()
                             : dbapi::ParamRows::positional(batch_params, batch_params.size());
     if (self.echo()) {
-      self.log_info(long_statement(sql));
-      const std::string label = batch_badge(call, batch + 1, total);
-      if (self.core.hide_parameters) {
-        self.log_info(
-            fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", label));
-      } else {
-        self.log_info(fmt::format("[{}] {}", label, repr_params(params, false)));
-      }
+      log_execution(self, long_statement(sql), batch_badge(call, batch + 1, total), params, false);
     }
     try {
       cursor->execute_raw(sql, std::hash<std::string_view>{}(sql), params, false);

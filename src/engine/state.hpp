@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "athanor/dialect.hpp"
@@ -203,5 +204,9 @@ std::string checked_isolation_level(const Dialect& dialect, std::string_view lev
 // SQLAlchemy's repr of DBAPI parameters for logs and error messages: a tuple for one positional
 // set, a list of them for executemany, truncated past 10 sets as SQLAlchemy does.
 std::string repr_params(const dbapi::ParamRows& params, bool many);
+// The INFO pair the echo shows for one cursor execution: the SQL, then "[<badge>] <parameters>"
+// (or the hide_parameters notice).
+void log_execution(ConnectionState& self, std::string_view sql, std::string_view badge,
+                   const dbapi::ParamRows& params, bool many);
 
 }  // namespace athanor::detail
