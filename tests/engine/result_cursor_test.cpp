@@ -87,13 +87,13 @@ TEST_P(ResultCursor, InsertedPrimaryKeySeamForTheExpressionLanguage) {
             "Statement is not a compiled expression construct.");
   sa::CursorResult::InsertInfo info;
   info.compiled = true;
-  result.set_insert_info(info);
+  result.insert_info() = info;
   EXPECT_EQ(message_of<sa::exc::InvalidRequestError>([&] { result.inserted_primary_key(); }),
             "Statement is not an insert() expression construct.");
   auto meta = std::make_shared<const sa::ResultMetadata>(std::vector<std::string>{"id"});
   info.is_insert = true;
   info.inserted_primary_key_rows = {sa::Row(meta, {10})};
-  result.set_insert_info(info);
+  result.insert_info() = info;
   EXPECT_TRUE(result.is_insert());
   EXPECT_EQ(result.inserted_primary_key().repr(), "(10,)");
   EXPECT_EQ(result.inserted_primary_key().mapping()["id"].as<std::int64_t>(), 10);

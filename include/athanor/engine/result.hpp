@@ -335,7 +335,7 @@ class CursorResult : public Result {
     std::vector<std::string> prefetch_cols;
     std::vector<std::string> postfetch_cols;
   };
-  void set_insert_info(InsertInfo info) { insert_ = std::move(info); }
+  InsertInfo& insert_info() noexcept { return insert_; }
   // Every remaining row, read now and left in the result to be read again (the execution's own
   // RETURNING rows with return_defaults(supplemental_cols)).
   std::vector<Row> read_and_rewind();
