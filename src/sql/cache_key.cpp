@@ -2,6 +2,7 @@
 // (FROM lists, INSERT/UPDATE column sets, bind keys).
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "athanor/exc.hpp"
 #include "sql/compiler.hpp"
@@ -11,36 +12,30 @@ namespace detail {
 
 void KeyWalk::grow(std::size_t n) {
   const std::size_t used = key().size();
-  // A lent buffer is written over from its start as it is; otherwise it doubles.
-  if (at_ || buffer.size() < n) {
-    buffer.resize(std::max<std::size_t>({buffer.size() * 2, used + n, 256}));
-  }
-  at_ = buffer.data() + used;
-  end_ = buffer.data() + buffer.size();
+  buffer_.resize(std::max<std::size_t>({buffer_.size() * 2, used + n, 256}));
+  at_ = buffer_.data() + used;
+  end_ = buffer_.data() + buffer_.size();
 }
 
 void KeyWalk::text(std::string_view s) {
-  number(static_cast<std::int64_t>(s.size()));
-  room(s.size());
-  std::memcpy(at_, s.data(), s.size());
-  at_ += s.size();
+  char* at = put_number(reserve(max_number + s.size()), static_cast<std::int64_t>(s.size()));
+  std::memcpy(at, s.data(), s.size());
+  at_ = at + s.size();
 }
 
-void KeyWalk::wide_number(std::int64_t n) {
-  room(1 + sizeof n);
-  *at_++ = static_cast<char>(0xFF);
-  std::memcpy(at_, &n, sizeof n);
-  at_ += sizeof n;
+char* KeyWalk::put_type(char* at, const TypeEngine& t) {
+  const bool sized = t.length >= 0 || t.precision >= 0 || t.scale >= 0;
+  at = put(at, static_cast<char>(static_cast<int>(t.kind) | (sized ? 0x80 : 0)));  // 0x80: sizes
+  if (sized) {
+    at = put_number(at, t.length);
+    at = put_number(at, t.precision);
+    at = put_number(at, t.scale);
+  }
+  return at;
 }
 
 void KeyWalk::type(const TypeEngine& t) {
-  const bool sized = t.length >= 0 || t.precision >= 0 || t.scale >= 0;
-  tag(static_cast<char>(static_cast<int>(t.kind) | (sized ? 0x80 : 0)));  // 0x80: sizes follow
-  if (sized) {
-    number(t.length);
-    number(t.precision);
-    number(t.scale);
-  }
+  at_ = put_type(reserve(max_type), t);
 }
 
 void KeyWalk::literal(const Node* n, int index) {
@@ -59,15 +54,49 @@ void KeyWalk::nodes(std::span<const NodePtr> ns) {
   for (const auto& n : ns) node(n);
 }
 
+namespace {
+
+// True when `n` is one of a table's own column nodes (TableData::column_nodes): its address then
+// stands for its table, name and type, which never change.
+bool is_table_column_node(const Node& n) {
+  if (n.kind != NodeKind::column || !n.from || n.from->kind != FromKind::table) return false;
+  const auto& nodes = static_cast<const TableData&>(*n.from).column_nodes;
+  return !nodes.empty() && !std::less<>()(&n, nodes.data()) &&
+         std::less<>()(&n, nodes.data() + nodes.size());
+}
+
+// The number of columns from `at` on that are a table's own column nodes in table order (what
+// select(table) lists), or 0.
+std::size_t whole_table_at(std::span<const NodePtr> columns, std::size_t at) {
+  const Node& n = *columns[at];
+  if (n.kind != NodeKind::column || !n.from || n.from->kind != FromKind::table) return 0;
+  const auto& nodes = static_cast<const TableData&>(*n.from).column_nodes;
+  if (nodes.empty() || &n != &nodes.front() || columns.size() - at < nodes.size()) return 0;
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    if (columns[at + i].get() != &nodes[i]) return 0;
+  }
+  return nodes.size();
+}
+
+}  // namespace
+
 void KeyWalk::node(const NodePtr& p) {
+  // Room for what this function writes before text() and the children take their own.
+  char* at = reserve(3 + max_type);
   if (!p) {
-    tag('0');
+    at_ = put(at, '0');
     return;
   }
   const Node& n = *p;
-  tag(static_cast<char>(n.kind));
-  tag(static_cast<char>(n.op));
-  type(n.type);
+  if (is_table_column_node(n)) {
+    at = put(at, 'C');  // not a NodeKind: cannot be read as the start of a node
+    at_ = put_pointer(at, &n);
+    if (collect_) anchors.push_back(p);  // the node owns its table
+    return;
+  }
+  at = put(at, static_cast<char>(n.kind));
+  at = put(at, static_cast<char>(n.op));
+  at_ = put_type(at, n.type);
   switch (n.kind) {
     case NodeKind::column:
       if (collect_) anchors.push_back(p);
@@ -81,8 +110,9 @@ void KeyWalk::node(const NodePtr& p) {
         text(n.name);
       }
       return;
-    case NodeKind::bind:
-      tag(static_cast<char>((n.unique ? 1 : 0) | (n.has_value ? 2 : 0) | (n.expanding ? 4 : 0)));
+    case NodeKind::bind:  // within the room taken above
+      at_ = put(at_, static_cast<char>((n.unique ? 1 : 0) | (n.has_value ? 2 : 0) |
+                                       (n.expanding ? 4 : 0)));
       text(n.name);
       if (n.expanding) {
         number(static_cast<std::int64_t>(n.values.size()));
@@ -106,8 +136,7 @@ void KeyWalk::node(const NodePtr& p) {
 void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
   switch (f->kind) {
     case FromKind::table:
-      tag('T');
-      pointer(f.get());
+      at_ = put_pointer(put(reserve(1 + sizeof(void*)), 'T'), f.get());
       if (collect_) anchors.push_back(f);
       return;
     case FromKind::alias: {
@@ -139,28 +168,11 @@ void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
   }
 }
 
-namespace {
-
-// The number of columns from `at` on that are a table's own column nodes in table order (what
-// select(table) lists), or 0.
-std::size_t whole_table_at(std::span<const NodePtr> columns, std::size_t at) {
-  const Node& n = *columns[at];
-  if (n.kind != NodeKind::column || !n.from || n.from->kind != FromKind::table) return 0;
-  const auto& nodes = static_cast<const TableData&>(*n.from).column_nodes;
-  if (nodes.empty() || &n != &nodes.front() || columns.size() - at < nodes.size()) return 0;
-  for (std::size_t i = 1; i < nodes.size(); ++i) {
-    if (columns[at + i].get() != &nodes[i]) return 0;
-  }
-  return nodes.size();
-}
-
-}  // namespace
-
 void KeyWalk::select(const SelectData& s) {
-  tag('S');
-  tag(static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0)));
+  char* at = put(reserve(2 + max_number), 'S');
+  at = put(at, static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0)));
   // A whole table's columns are one token (its address), not one entry per column.
-  number(static_cast<std::int64_t>(s.columns.size()));
+  at_ = put_number(at, static_cast<std::int64_t>(s.columns.size()));
   for (std::size_t i = 0; i < s.columns.size();) {
     if (const std::size_t whole = whole_table_at(as_span(s.columns), i)) {
       tag('*');  // not a NodeKind: cannot be read as the start of a node
@@ -173,12 +185,16 @@ void KeyWalk::select(const SelectData& s) {
   }
   number(static_cast<std::int64_t>(s.froms.size()));
   for (const auto& f : s.froms) from(f);
-  nodes(as_span(s.where));
-  nodes(as_span(s.group_by));
-  nodes(as_span(s.having));
-  nodes(as_span(s.order_by));
-  node(s.limit);
-  node(s.offset);
+  // Which of the optional clauses follow: one byte, where most statements leave most empty.
+  tag(static_cast<char>((s.where.empty() ? 0 : 1) | (s.group_by.empty() ? 0 : 2) |
+                        (s.having.empty() ? 0 : 4) | (s.order_by.empty() ? 0 : 8) |
+                        (s.limit ? 16 : 0) | (s.offset ? 32 : 0)));
+  if (!s.where.empty()) nodes(as_span(s.where));
+  if (!s.group_by.empty()) nodes(as_span(s.group_by));
+  if (!s.having.empty()) nodes(as_span(s.having));
+  if (!s.order_by.empty()) nodes(as_span(s.order_by));
+  if (s.limit) node(s.limit);
+  if (s.offset) node(s.offset);
 }
 
 // ---- structural helpers

@@ -4,18 +4,16 @@
 
 namespace athanor::sql {
 
-CompiledCache::Lookup CompiledCache::get_or_create(
-    std::string_view key, const std::function<std::unique_ptr<Compiled>()>& make) {
-  {
-    std::lock_guard lock(mutex_);
-    if (Entry* hit = entries_.find(key)) {
-      entries_.touch(hit);
-      return {hit->compiled, false, {}};
-    }
-  }
-  const auto start = std::chrono::steady_clock::now();
-  std::shared_ptr<const Compiled> made = make();
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+std::shared_ptr<const Compiled> CompiledCache::find(std::string_view key) {
+  std::lock_guard lock(mutex_);
+  Entry* hit = entries_.find(key);
+  if (!hit) return nullptr;
+  entries_.touch(hit);
+  return hit->compiled;
+}
+
+CompiledCache::Lookup CompiledCache::add(std::string_view key, std::shared_ptr<const Compiled> made,
+                                         std::chrono::duration<double> took) {
   std::size_t pruned_from = 0;
   {
     std::lock_guard lock(mutex_);

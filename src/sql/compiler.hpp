@@ -26,6 +26,7 @@
 #include "athanor/sql/elements.hpp"
 #include "athanor/sql/schema.hpp"
 #include "athanor/sql/selectable.hpp"
+#include "block_pool.hpp"
 
 namespace athanor::sql {
 struct MetaDataData {
@@ -101,36 +102,39 @@ struct LiteralSlot {
   Value value() const;
 };
 
+// What a key walk writes: the key and the literal slots. Statement::compile reuses a thread's
+// own, so that a cache hit allocates nothing for its key.
+struct KeyBuffers {
+  std::string key;
+  std::vector<LiteralSlot> slots;
+};
+
 class KeyWalk {
  public:
-  // `collect`: also record the slots (for the compiler, on a cache miss).
-  KeyWalk(const Params* parameters, bool collect) : parameters_(parameters), collect_(collect) {}
-  // Its write cursor points into `buffer`.
+  // Writes over `buffers` from their start. `collect`: also record the anchors (for the compiler,
+  // on a cache miss).
+  KeyWalk(KeyBuffers& buffers, const Params* parameters, bool collect)
+      : slots(buffers.slots),
+        buffer_(buffers.key),
+        parameters_(parameters),
+        collect_(collect),
+        at_(buffer_.data()),
+        end_(buffer_.data() + buffer_.size()) {
+    slots.clear();
+  }
+  // Its write cursor points into the buffer.
   KeyWalk(const KeyWalk&) = delete;
   KeyWalk& operator=(const KeyWalk&) = delete;
 
-  // The key is written through a raw cursor into `buffer`, which only grows; key() views what
+  // The key is written through a raw cursor into the buffer, which only grows; key() views what
   // was written. A cache hit rebuilds its key on every execution, and string appends with their
   // per-byte capacity checks were most of the walk's cost.
-  void tag(char c) {
-    room(1);
-    *at_++ = c;
-  }
+  void tag(char c) { at_ = put(reserve(1), c); }
   void text(std::string_view s);
   // Most numbers in a key are small (list sizes, name lengths): one byte for 0..254, else a 0xFF
   // marker and the eight bytes. The encoding stays prefix-free, so keys cannot run together.
-  void number(std::int64_t n) {
-    if (static_cast<std::uint64_t>(n) < 0xFF) {
-      tag(static_cast<char>(n));
-    } else {
-      wide_number(n);
-    }
-  }
-  void pointer(const void* p) {
-    room(sizeof p);
-    std::memcpy(at_, &p, sizeof p);
-    at_ += sizeof p;
-  }
+  void number(std::int64_t n) { at_ = put_number(reserve(max_number), n); }
+  void pointer(const void* p) { at_ = put_pointer(reserve(sizeof p), p); }
   void type(const TypeEngine& t);
   void node(const NodePtr& n);
   void nodes(std::span<const NodePtr> ns);
@@ -141,29 +145,47 @@ class KeyWalk {
 
   const Params* parameters() const noexcept { return parameters_; }
   std::string_view key() const noexcept {
-    if (!at_) return {};
-    return {buffer.data(), static_cast<std::size_t>(at_ - buffer.data())};
+    return {buffer_.data(), static_cast<std::size_t>(at_ - buffer_.data())};
   }
 
-  // The key's storage, which a caller may lend for reuse: written over from its start.
-  std::string buffer;
   bool cacheable = true;
-  std::vector<LiteralSlot> slots;
+  std::vector<LiteralSlot>& slots;
   // When collecting: what keeps the tables named by address alive (the tables, and the column
   // nodes, which own their table even where the node's `from` does not).
   std::vector<std::shared_ptr<const void>> anchors;
 
  private:
-  void room(std::size_t n) {
+  // The walk's own writers take room once for a node's fixed fields and write them through a
+  // local cursor, committed to at_ after: one capacity check per node rather than per byte, and
+  // a cursor the compiler can keep in a register (a char store may alias the member).
+  static constexpr std::size_t max_number = 1 + sizeof(std::int64_t);
+  static constexpr std::size_t max_type = 1 + 3 * max_number;
+  char* reserve(std::size_t n) {
     if (static_cast<std::size_t>(end_ - at_) < n) grow(n);
+    return at_;
   }
   void grow(std::size_t n);
-  void wide_number(std::int64_t n);
+  static char* put(char* at, char c) {
+    *at = c;
+    return at + 1;
+  }
+  static char* put_number(char* at, std::int64_t n) {
+    if (static_cast<std::uint64_t>(n) < 0xFF) return put(at, static_cast<char>(n));
+    at = put(at, static_cast<char>(0xFF));
+    std::memcpy(at, &n, sizeof n);
+    return at + sizeof n;
+  }
+  static char* put_pointer(char* at, const void* p) {
+    std::memcpy(at, &p, sizeof p);
+    return at + sizeof p;
+  }
+  static char* put_type(char* at, const TypeEngine& t);
 
+  std::string& buffer_;
   const Params* parameters_;
   bool collect_;
-  char* at_ = nullptr;
-  char* end_ = nullptr;
+  char* at_;
+  char* end_;
 };
 
 // The columns an INSERT / UPDATE renders, and what each is set to, decided from the statement's
@@ -258,5 +280,12 @@ inline bool is_open_literal(const Node& n) {
   return n.kind == NodeKind::bind && n.unique && n.name.empty();
 }
 const TableData& underlying_table(const FromData& f);
+
+// Expression nodes and SELECT bodies are built and dropped with every statement rebuilt per
+// call, so they come from the thread's block pool (src/block_pool.hpp), not straight from malloc.
+template <typename T, typename... Args>
+std::shared_ptr<T> make_tree_part(Args&&... args) {
+  return athanor::detail::make_pooled<T>(std::forward<Args>(args)...);
+}
 
 }  // namespace athanor::sql::detail

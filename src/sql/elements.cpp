@@ -14,7 +14,7 @@ using detail::is_open_literal;
 namespace {
 
 NodePtr make(Node n) {
-  return std::make_shared<const Node>(std::move(n));
+  return detail::make_tree_part<Node>(std::move(n));
 }
 
 TypeEngine type_of_value(const Value& v) {
@@ -47,7 +47,7 @@ TypeEngine type_of_value(const Value& v) {
 // typed like it, keeping `own_type` when `other` has none. Filled in place: a Node is large, and
 // this is the hot path of statements rebuilt per call.
 NodePtr keyed_literal(Value value, const TypeEngine& own_type, const Node& other) {
-  auto n = std::make_shared<Node>();
+  auto n = detail::make_tree_part<Node>();
   n->kind = NodeKind::bind;
   n->name = detail::bind_key_for(other);
   n->type = other.type.kind != TypeKind::null_ ? other.type : own_type;
@@ -71,7 +71,7 @@ bool is_null_literal(const Node& n) {
 }
 
 ColumnElement binary_node(NodePtr left, Op op, NodePtr right, TypeEngine type) {
-  auto n = std::make_shared<Node>();
+  auto n = detail::make_tree_part<Node>();
   n->kind = NodeKind::binary;
   n->op = op;
   n->type = type;

@@ -19,7 +19,7 @@ NodePtr column_node(std::shared_ptr<const FromData> from, const ColumnData* c, s
   Node n{.kind = NodeKind::column, .name = std::move(name), .type = c ? c->type : TypeEngine()};
   n.from = std::move(from);
   n.column = c;
-  return std::make_shared<const Node>(std::move(n));
+  return detail::make_tree_part<Node>(std::move(n));
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ Column::Column(std::shared_ptr<const FromData> from, std::string name, TypeEngin
   Node n{.kind = NodeKind::column, .name = std::move(name), .type = type};
   n.from = std::move(from);
   n.column = column;
-  node_ = std::make_shared<const Node>(std::move(n));
+  node_ = detail::make_tree_part<Node>(std::move(n));
 }
 
 const std::string& Column::name() const noexcept {

@@ -8,7 +8,7 @@
 
 namespace athanor::sql {
 
-Select::Select(std::span<const SelectArg> items) : data_(std::make_shared<SelectData>()) {
+Select::Select(std::span<const SelectArg> items) : data_(detail::make_tree_part<SelectData>()) {
   std::size_t columns = 0;
   for (const auto& item : items) {
     const auto* f = std::get_if<FromClause>(&item.item);
@@ -28,7 +28,7 @@ Select::Select(std::span<const SelectArg> items) : data_(std::make_shared<Select
         for (const auto& col : sq.select->columns) {
           Node n{.kind = NodeKind::column, .name = detail::exported_name(*col), .type = col->type};
           n.from = f.from_data();
-          data_->columns.push_back(std::make_shared<const Node>(std::move(n)));
+          data_->columns.push_back(detail::make_tree_part<Node>(std::move(n)));
         }
       } else if (f.from_data()->kind == FromKind::table) {
         const auto& t = static_cast<const TableData&>(*f.from_data());
@@ -43,7 +43,7 @@ Select::Select(std::span<const SelectArg> items) : data_(std::make_shared<Select
 }
 
 SelectData& Select::mut() {
-  if (data_.use_count() > 1) data_ = std::make_shared<SelectData>(*data_);
+  if (data_.use_count() > 1) data_ = detail::make_tree_part<SelectData>(*data_);
   return *data_;
 }
 
@@ -111,13 +111,13 @@ ColumnElement Select::scalar_subquery() const {
   Node n{.kind = NodeKind::scalar_select,
          .type = data_->columns.empty() ? TypeEngine() : data_->columns.front()->type};
   n.select = data_;
-  return ColumnElement(std::make_shared<const Node>(std::move(n)));
+  return ColumnElement(detail::make_tree_part<Node>(std::move(n)));
 }
 
 ColumnElement Select::exists() const {
   Node n{.kind = NodeKind::exists, .type = Boolean()};
   n.select = data_;
-  return ColumnElement(std::make_shared<const Node>(std::move(n)));
+  return ColumnElement(detail::make_tree_part<Node>(std::move(n)));
 }
 
 ColumnElement exists(const Select& s) {

@@ -114,7 +114,8 @@ std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const
     out->positional_names = out->bind_names;
   }
 
-  detail::KeyWalk w(parameters, true);
+  detail::KeyBuffers buffers;
+  detail::KeyWalk w(buffers, parameters, true);
   walk(w);
   out->literal_names.reserve(w.slots.size());
   for (const auto& slot : w.slots) {
@@ -142,38 +143,30 @@ std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const
 
 namespace {
 
-// The key walk's buffers, reused by each thread so that a cache hit allocates nothing for its key.
-struct WalkBuffers {
-  std::string key;
-  std::vector<detail::LiteralSlot> slots;
-};
-thread_local WalkBuffers walk_buffers;
+// Each thread keeps one set of key buffers; a compile borrows it for its duration. A compile
+// nested inside another (from a log handler, say) finds it taken and brings its own.
+thread_local std::unique_ptr<detail::KeyBuffers> spare_buffers;
 
-// Lends the thread's buffers to one walk and takes them back after it.
 class BorrowedBuffers {
  public:
-  explicit BorrowedBuffers(detail::KeyWalk& w) : w_(w) {
-    w_.buffer.swap(walk_buffers.key);
-    w_.slots.swap(walk_buffers.slots);
-    w_.slots.clear();
+  BorrowedBuffers() : buffers_(std::move(spare_buffers)) {
+    if (!buffers_) buffers_ = std::make_unique<detail::KeyBuffers>();
   }
-  ~BorrowedBuffers() {
-    walk_buffers.key.swap(w_.buffer);
-    walk_buffers.slots.swap(w_.slots);
-  }
+  ~BorrowedBuffers() { spare_buffers = std::move(buffers_); }
   BorrowedBuffers(const BorrowedBuffers&) = delete;
   BorrowedBuffers& operator=(const BorrowedBuffers&) = delete;
+  detail::KeyBuffers& get() noexcept { return *buffers_; }
 
  private:
-  detail::KeyWalk& w_;
+  std::unique_ptr<detail::KeyBuffers> buffers_;
 };
 
 }  // namespace
 
 CompileResult Statement::compile(const CompileRequest& request) const {
   const Value* translate = find_translate_map(request.options, options_);
-  detail::KeyWalk w(request.parameters, false);
-  const BorrowedBuffers borrowed(w);
+  BorrowedBuffers borrowed;
+  detail::KeyWalk w(borrowed.get(), request.parameters, false);
   w.text(request.dialect.name());
   w.number(static_cast<int>(request.dialect.paramstyle()));
   w.tag(request.executemany ? 'M' : 'S');
@@ -218,7 +211,8 @@ std::string Statement::compile_sql(const Dialect& dialect, const Params* paramet
 }
 
 std::string Statement::cache_key() const {
-  detail::KeyWalk w(nullptr, false);
+  detail::KeyBuffers buffers;
+  detail::KeyWalk w(buffers, nullptr, false);
   walk(w);
   return w.cacheable ? std::string(w.key()) : std::string();
 }

@@ -72,3 +72,55 @@ TEST(ConstructThreads, OneStatementObjectRunsOnSeveralThreadsAtOnce) {
   for (auto& th : pool) th.join();
   EXPECT_EQ(wrong.load(), 0);
 }
+
+// Expression nodes come from per-thread block pools (src/block_pool.hpp): statements built on one
+// thread and executed and dropped on another hand their blocks over to that thread's pool.
+TEST(ConstructThreads, StatementsBuiltOnOneThreadRunAndDropOnAnother) {
+  constexpr int rows = 20;
+  constexpr int batches = 50;
+  constexpr int per_batch = 20;
+  pool_test::TempDb db;
+  auto engine = sa::create_engine(db.url(), {.pool_size = 2});
+  sa::MetaData metadata;
+  sa::Table t(
+      "t", metadata,
+      {sa::Column("id", sa::Integer(), {.primary_key = true}), sa::Column("name", sa::String(20))});
+  metadata.create_all(engine);
+  engine.begin([&](sa::Connection& conn) {
+    for (int i = 1; i <= rows; ++i) {
+      conn.execute(sa::insert(t).values({{"id", i}, {"name", "n" + std::to_string(i)}}));
+    }
+  });
+
+  std::vector<std::vector<sa::Select>> handed(batches);
+  std::atomic<int> ready{0};
+  std::atomic<int> wrong{0};
+  std::thread builder([&] {
+    for (int b = 0; b < batches; ++b) {
+      for (int k = 0; k < per_batch; ++k) {
+        handed[b].push_back(sa::select(t).where(t.c("id") == (b * per_batch + k) % rows + 1));
+      }
+      ready.store(b + 1, std::memory_order_release);
+    }
+  });
+  std::thread runner([&] {
+    auto conn = engine.connect();
+    for (int b = 0; b < batches; ++b) {
+      while (ready.load(std::memory_order_acquire) <= b) std::this_thread::yield();
+      for (int k = 0; k < per_batch; ++k) {
+        const int id = (b * per_batch + k) % rows + 1;
+        const auto row = conn.execute(handed[b][k]).one();
+        if (row.get<std::int64_t>(0) != id || row.get<std::string>(1) != "n" + std::to_string(id)) {
+          ++wrong;
+        }
+      }
+      handed[b].clear();  // the blocks join this thread's pool
+      // Statements built here reuse them while the builder goes on with its own.
+      const auto local = sa::select(t).where(t.c("id") == b % rows + 1);
+      if (conn.execute(local).one().get<std::int64_t>(0) != b % rows + 1) ++wrong;
+    }
+  });
+  builder.join();
+  runner.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
