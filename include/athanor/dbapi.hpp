@@ -160,6 +160,10 @@ class Cursor {
     }
     return rows;
   }
+  // True when the driver already knows that no row follows those fetched (SQLite steps one row
+  // ahead, as pysqlite does; a PostgreSQL result is in memory), so that a result learns its end
+  // with its last row instead of with one more fetch. False when it cannot tell yet.
+  virtual bool at_end() const noexcept { return false; }
 
  protected:
   friend struct CursorRelease;

@@ -87,7 +87,7 @@ void Result::refill(std::size_t rows) {
     if (buffer_.size() < (buffered_ + chunk) * w) buffer_.resize((buffered_ + chunk) * w);
     const std::size_t got = fetch_raw({buffer_.data() + buffered_ * w, chunk * w}, chunk);
     buffered_ += got;
-    if (got < chunk) break;
+    if (got < chunk || source_done_) break;
   }
   source_done_ = true;
 }
@@ -434,7 +434,12 @@ std::size_t CursorResult::fetch_raw(std::span<Value> out, std::size_t rows) {
       conn_->log_debug(repr + (w == 1 ? ",)" : ")"));
     }
   }
-  if (got < rows) release_source();  // as soon as the rows run out
+  // As soon as the rows run out: fewer came than asked, or the driver knows none follows (then
+  // a one-row result needs no second fetch to find its end).
+  if (got < rows || cursor_->at_end()) {
+    release_source();
+    source_ended();
+  }
   return got;
 }
 

@@ -4,7 +4,10 @@
 // result goes out of scope, and peak memory while streaming millions of rows.
 //
 // SQLite only: the driver's trips are observed through a counting SQL function, tick(), that
-// SQLite calls once per row it produces.
+// SQLite calls once per row it produces. The driver steps one row ahead of what it hands out, as
+// pysqlite does: execute() produces the first row, and reading a row steps to the next. So a trip
+// that hands out k rows produces the k rows after them, except the last trip, which finds the
+// end one row early and produces one fewer.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -75,13 +78,16 @@ using Trips = std::vector<long>;
 
 TEST_P(ResultStream, PlainCursorReadsOneRowPerTrip) {
   auto result = conn().execute(sa::text(generate(4)));
-  EXPECT_EQ(trips(result), (Trips{1, 1, 1, 1}));  // the first step happens at execute
+  // execute() produces row 1; handing out row k produces row k + 1; row 4 finds the end.
+  EXPECT_EQ(trips(result), (Trips{1, 1, 1, 1}));
 }
 
 TEST_P(ResultStream, StreamResultsGrowsTheBufferUpToMaxRowBuffer) {
   conn().execution_options({{"stream_results", true}});
   auto result = conn().execute(sa::text(generate(3000)));
-  EXPECT_EQ(trips(result), (Trips{1, 5, 25, 125, 625, 1000, 1000, 219}));
+  // Created: execute() and the one row read then (2 produced); then 5, 25, ... rows a trip; the
+  // last trip hands out 219.
+  EXPECT_EQ(trips(result), (Trips{2, 5, 25, 125, 625, 1000, 1000, 218}));
 }
 
 TEST_P(ResultStream, BufferSizeByRowIndex) {
@@ -97,32 +103,33 @@ TEST_P(ResultStream, BufferSizeByRowIndex) {
     ++index;
   }
   EXPECT_EQ(refills, (std::vector<std::pair<long, long>>{
-                         {1, 5}, {6, 25}, {31, 125}, {156, 625}, {781, 1000}, {1781, 219}}));
+                         {1, 5}, {6, 25}, {31, 125}, {156, 625}, {781, 1000}, {1781, 218}}));
 }
 
 TEST_P(ResultStream, MaxRowBufferCapsTheGrowth) {
   auto result = conn().execute(sa::text(generate(100)), {},
                                {{"stream_results", true}, {"max_row_buffer", 27}});
-  // min(27, 5 × 5) = 25, then 27 (SQLAlchemy's min(max_row_buffer, size × 5)).
-  EXPECT_EQ(trips(result), (Trips{1, 5, 25, 27, 27, 15}));
+  // min(27, 5 × 5) = 25, then 27 (SQLAlchemy's min(max_row_buffer, size × 5)); the last trip
+  // hands out 15.
+  EXPECT_EQ(trips(result), (Trips{2, 5, 25, 27, 27, 14}));
 }
 
 TEST_P(ResultStream, FetchmanyFetchesExactlyWhatItNeeds) {
   conn().execution_options({{"stream_results", true}});
   auto result = conn().execute(sa::text(generate(100)));
-  EXPECT_EQ(ticks_, 1);
+  EXPECT_EQ(ticks_, 2);                       // row 1 read at creation, row 2 ahead
   EXPECT_EQ(result.fetchmany(4).size(), 4u);  // 1 buffered + 3 more, not a refill of 5
-  EXPECT_EQ(ticks_, 4);
+  EXPECT_EQ(ticks_, 5);
   EXPECT_EQ(result.fetchone()->get<std::int64_t>(0), 5);
-  EXPECT_EQ(ticks_, 9);                       // the schedule goes on where it was: 5 rows
+  EXPECT_EQ(ticks_, 10);                      // the schedule goes on where it was: 5 rows
   EXPECT_EQ(result.fetchmany().size(), 95u);  // no size: all remaining
 }
 
 TEST_P(ResultStream, YieldPerMethodFixesTheBuffer) {
   auto result = conn().execute(sa::text(generate(250)));
   result.yield_per(100);
-  // The first trip takes the row stepped at execute plus 99 more.
-  EXPECT_EQ(trips(result), (Trips{1, 99, 100, 50}));
+  // Trips of 100 rows (the first starts with the row execute() produced); the last hands out 50.
+  EXPECT_EQ(trips(result), (Trips{1, 100, 100, 49}));
 }
 
 TEST_P(ResultStream, YieldPerAfterFetchoneKeepsTheRestBuffered) {
@@ -130,11 +137,11 @@ TEST_P(ResultStream, YieldPerAfterFetchoneKeepsTheRestBuffered) {
   auto result = conn().execute(sa::text(generate(500)));
   result.yield_per(100);
   result.fetchone();
-  EXPECT_EQ(ticks_, 100);
+  EXPECT_EQ(ticks_, 101);  // rows 1-100 read, row 101 ahead
   for (int i = 0; i < 99; ++i) result.fetchone();
-  EXPECT_EQ(ticks_, 100);
+  EXPECT_EQ(ticks_, 101);
   result.fetchone();
-  EXPECT_EQ(ticks_, 200);
+  EXPECT_EQ(ticks_, 201);
   EXPECT_EQ(result.fetchmany().size(), 100u);  // fetchmany() defaults to yield_per
 }
 
@@ -147,9 +154,9 @@ TEST_P(ResultStream, YieldPerBelowOneReadsEverything) {
 
 TEST_P(ResultStream, YieldPerOptionOnTextFixesTheBuffer) {
   // Seed 003 promises yield_per's fixed buffer for a text() SELECT (overriding SPEC §19.12, where
-  // SQLAlchemy only streams up to N): the first trip takes the row stepped at execute plus 29.
+  // SQLAlchemy only streams up to N): trips of 30 rows; the last hands out 10.
   auto result = conn().execute(sa::text(generate(100)), {}, {{"yield_per", 30}});
-  EXPECT_EQ(trips(result), (Trips{1, 29, 30, 30, 10}));
+  EXPECT_EQ(trips(result), (Trips{1, 30, 30, 30, 9}));
 }
 
 TEST_P(ResultStream, YieldPerOptionOnDriverSqlOnlyStreamsUpToN) {
@@ -157,7 +164,7 @@ TEST_P(ResultStream, YieldPerOptionOnDriverSqlOnlyStreamsUpToN) {
   // is not applied as Result.yield_per(N).
   auto driver =
       conn().exec_driver_sql(generate(100), std::vector<sa::Value>{}, {{"yield_per", 30}});
-  EXPECT_EQ(trips(driver), (Trips{1, 5, 25, 30, 30, 9}));
+  EXPECT_EQ(trips(driver), (Trips{2, 5, 25, 30, 30, 8}));  // the last trip hands out 9
   auto rest = conn().exec_driver_sql(generate(10), std::vector<sa::Value>{}, {{"yield_per", 3}});
   EXPECT_EQ(rest.fetchmany().size(), 10u);  // fetchmany() default: all remaining
 }
@@ -219,17 +226,20 @@ TEST_P(ResultStream, SeedYieldPerPartitionsOfAtMostN) {
   std::vector<std::size_t> want(12, 100);
   want.push_back(34);
   EXPECT_EQ(sizes, want);
-  // Nothing read ahead: each partition is exactly one trip of 100 rows.
-  EXPECT_EQ(read_ahead, std::vector<long>(13, 0));
+  // Each partition is one trip of 100 rows: one row ahead of them, none past the last.
+  std::vector<long> ahead(12, 1);
+  ahead.push_back(0);
+  EXPECT_EQ(read_ahead, ahead);
   EXPECT_FALSE(statement_busy());
 }
 
 TEST_P(ResultStream, OptionsOnEngineConnectionStatementAndCall) {
-  // Whether the result `execute` makes reads 1, 5, then the last 4 of 10 rows.
+  // Whether the result `execute` makes reads 1, 5, then the last 4 of 10 rows (producing 2, 5 and
+  // 3: one row ahead).
   auto streamed = [&](auto execute) {
     ticks_ = 0;
     auto result = execute();
-    return trips(result) == Trips{1, 5, 4};
+    return trips(result) == Trips{2, 5, 3};
   };
   const auto ten = sa::text(generate(10));
   const auto ten_streamed = ten.execution_options({{"stream_results", true}});
@@ -262,10 +272,10 @@ TEST_P(ResultStream, AllOnAStreamingResultFetchesEverything) {
 TEST_P(ResultStream, CursorGoesBackAsSoonAsTheRowsRunOut) {
   auto plain = conn().execute(sa::text(generate(2)));
   plain.fetchone();
+  EXPECT_TRUE(statement_busy());  // row 2 is ahead
   plain.fetchone();
-  EXPECT_TRUE(statement_busy());  // a plain cursor does not know yet
+  EXPECT_FALSE(statement_busy());  // reading the last row stepped to the end, as pysqlite does
   EXPECT_FALSE(plain.fetchone().has_value());
-  EXPECT_FALSE(statement_busy());
 
   auto batched = conn().execute(sa::text(generate(5)));
   batched.yield_per(10);

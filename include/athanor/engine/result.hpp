@@ -215,8 +215,10 @@ class Result {
   Result() = default;
   // Reads up to `rows` raw rows into `out` (rows × width values, reusing their buffers) and
   // returns how many it read; fewer than asked means the source is exhausted, and it then has
-  // released its resources (a cursor goes back to the driver).
+  // released its resources (a cursor goes back to the driver). A source that knows it is
+  // exhausted with the rows asked releases them then too, and says so with source_ended().
   virtual std::size_t fetch_raw(std::span<Value> out, std::size_t rows) = 0;
+  void source_ended() noexcept { source_done_ = true; }
   virtual void release_source() noexcept = 0;
   // close() was called: results that read others close them too.
   virtual void on_close() noexcept {}

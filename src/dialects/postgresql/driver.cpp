@@ -283,6 +283,11 @@ bool PgCursor::fetch_into(std::span<Value> row) {
   return fetch_many_into(row, row.size(), 1) == 1;
 }
 
+bool PgCursor::at_end() const noexcept {
+  // A server-side cursor's last batch is the one that came back short.
+  return !result_ || (row_ >= rows_ && (fetch_sql_.empty() || rows_ < kPortalBatch));
+}
+
 std::size_t PgCursor::fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) {
   check_open();
   const std::size_t columns = decoders_.size();

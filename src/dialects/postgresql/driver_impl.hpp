@@ -45,6 +45,7 @@ class PgCursor final : public dbapi::Cursor {
                    bool many) override;
   bool fetch_into(std::span<Value> row) override;
   std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) override;
+  bool at_end() const noexcept override;
 
   // --- for PgConnection -----------------------------------------------------------------------
   // Drops the current rows (closing a server-side cursor while the session can still take

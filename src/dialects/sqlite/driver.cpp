@@ -187,6 +187,7 @@ class SQLiteCursor final : public dbapi::Cursor {
                    bool many) override;
   bool fetch_into(std::span<Value> row) override;
   std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) override;
+  bool at_end() const noexcept override { return !pending_row_; }
 
   // --- for SQLiteConnection -------------------------------------------------------------------
   // Hands the statement back to the cache; the rows end, the results (description, rowcount)
@@ -210,7 +211,9 @@ class SQLiteCursor final : public dbapi::Cursor {
 
   SQLiteConnection* conn_;
   Statement* st_ = nullptr;
-  bool pending_row_ = false;  // the first step produced a row that fetch_into has not read
+  // A stepped row waits to be read: the cursor steps one row ahead of its reader, as pysqlite
+  // does (execute() steps to the first row, each fetch reads its row and steps to the next).
+  bool pending_row_ = false;
   bool closed_ = false;
   std::shared_ptr<const dbapi::Description> description_;
   std::int64_t rowcount_ = -1;
@@ -383,18 +386,14 @@ std::size_t SQLiteCursor::fetch_many_into(std::span<Value> out, std::size_t widt
                                           std::size_t rows) {
   check_open();
   for (std::size_t i = 0; i < rows; ++i) {
-    if (!st_) return i;
-    if (pending_row_) {
-      pending_row_ = false;
-    } else {
-      const int rc = sqlite3_step(st_->stmt);
-      if (rc == SQLITE_DONE) {
-        end_rows();
-        return i;
-      }
-      if (rc != SQLITE_ROW) fail(rc);
+    if (!pending_row_) return i;
+    read_row(st_->stmt, out.subspan(i * width, width));  // copies: the step below may move on
+    const int rc = sqlite3_step(st_->stmt);
+    if (rc == SQLITE_DONE) {
+      end_rows();
+    } else if (rc != SQLITE_ROW) {
+      fail(rc);
     }
-    read_row(st_->stmt, out.subspan(i * width, width));
   }
   return rows;
 }

@@ -98,6 +98,29 @@ TEST_F(PgStream, ServerSideCursorReadsAcrossFetchBatchesAndClosesEarly) {
   EXPECT_EQ(peek(*c, "SELECT count(*) FROM pg_cursors"), "0");
 }
 
+TEST_F(PgStream, AtEndWithTheLastRowWhenTheDriverCanTell) {
+  auto c = connect();
+  auto buffered = c->cursor();  // all rows in memory at execute
+  buffered->execute(kRows, {Value(2)});
+  EXPECT_FALSE(buffered->at_end());
+  buffered->fetchone();
+  EXPECT_FALSE(buffered->at_end());
+  buffered->fetchone();
+  EXPECT_TRUE(buffered->at_end());
+
+  auto streamed = c->server_side_cursor();
+  streamed->execute(kRows, {Value(3)});
+  EXPECT_EQ(streamed->fetchmany(3).size(), 3u);
+  EXPECT_TRUE(streamed->at_end());  // its one batch came back short
+
+  // A batch as large as the driver asks for (2,000 rows) leaves the end unknown until the next.
+  streamed->execute(kRows, {Value(2000)});
+  EXPECT_EQ(streamed->fetchmany(2000).size(), 2000u);
+  EXPECT_FALSE(streamed->at_end());
+  EXPECT_EQ(streamed->fetchone(), std::nullopt);
+  EXPECT_TRUE(streamed->at_end());
+}
+
 TEST_F(PgStream, ServerSideCursorWorksInAutocommitMode) {
   auto c = connect();
   c->set_autocommit(true);

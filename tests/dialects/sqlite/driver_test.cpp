@@ -609,6 +609,23 @@ TEST_F(SQLiteDriver, DescriptionAndFetching) {
   EXPECT_FALSE(cur->nextset());
 }
 
+TEST_F(SQLiteDriver, StepsOneRowAheadAsPysqliteDoes) {
+  auto cur = conn->cursor();
+  cur->execute("SELECT id FROM t ORDER BY id");
+  EXPECT_FALSE(cur->at_end());
+  EXPECT_EQ(cur->fetchmany(2).size(), 2u);
+  EXPECT_FALSE(cur->at_end());
+  EXPECT_EQ(cur->fetchone(), (std::vector<Value>{3}));
+  // Reading the last row stepped to the end: the statement is already back in the cache.
+  EXPECT_TRUE(cur->at_end());
+  EXPECT_EQ(cur->statement(), "");
+  EXPECT_EQ(cur->fetchone(), std::nullopt);
+  // An error producing the next row surfaces with the row before it, as in pysqlite.
+  cur->execute(
+      "SELECT CASE WHEN id < 2 THEN id ELSE abs(-9223372036854775807 - 1) END FROM t ORDER BY id");
+  EXPECT_DBAPI_ERROR(cur->fetchone(), ErrorKind::operational_error, "integer overflow");
+}
+
 TEST_F(SQLiteDriver, DescriptionFollowsSchemaChanges) {
   auto cur = conn->cursor();
   cur->execute("SELECT * FROM t");
