@@ -12,22 +12,42 @@
 
 namespace sa = athanor;
 
+namespace {
+
+// A file database with table t of `rows` rows (id, "n<id>"), behind a pool of `pool_size`.
+struct NamedRows {
+  NamedRows(int rows, int pool_size)
+      : engine(sa::create_engine(db.url(), {.pool_size = pool_size})) {
+    metadata.create_all(engine);
+    engine.begin([&](sa::Connection& conn) {
+      for (int i = 1; i <= rows; ++i) {
+        conn.execute(sa::insert(t).values({{"id", i}, {"name", "n" + std::to_string(i)}}));
+      }
+    });
+  }
+  // True when `row` is row `id` of t.
+  static bool is_row(const sa::Row& row, int id) {
+    return row.get<std::int64_t>(0) == id && row.get<std::string>(1) == "n" + std::to_string(id);
+  }
+
+  pool_test::TempDb db;
+  sa::Engine engine;
+  sa::MetaData metadata;
+  sa::Table t{
+      "t",
+      metadata,
+      {sa::Column("id", sa::Integer(), {.primary_key = true}), sa::Column("name", sa::String(20))}};
+};
+
+}  // namespace
+
 TEST(ConstructThreads, RebuiltStatementsBindTheirOwnValuesFromOneCachedForm) {
   constexpr int threads = 4;
   constexpr int rows = 50;
   constexpr int rounds = 200;
-  pool_test::TempDb db;
-  auto engine = sa::create_engine(db.url(), {.pool_size = threads});
-  sa::MetaData metadata;
-  sa::Table t(
-      "t", metadata,
-      {sa::Column("id", sa::Integer(), {.primary_key = true}), sa::Column("name", sa::String(20))});
-  metadata.create_all(engine);
-  engine.begin([&](sa::Connection& conn) {
-    for (int i = 1; i <= rows; ++i) {
-      conn.execute(sa::insert(t).values({{"id", i}, {"name", "n" + std::to_string(i)}}));
-    }
-  });
+  NamedRows data(rows, threads);
+  auto& engine = data.engine;
+  auto& t = data.t;
 
   std::atomic<int> wrong{0};
   std::vector<std::thread> pool;
@@ -36,8 +56,7 @@ TEST(ConstructThreads, RebuiltStatementsBindTheirOwnValuesFromOneCachedForm) {
       auto conn = engine.connect();
       for (int r = 0; r < rounds; ++r) {
         const int id = (k * rounds + r) % rows + 1;
-        const auto row = conn.execute(sa::select(t).where(t.c("id") == id)).one();
-        if (row.get<std::int64_t>(0) != id || row.get<std::string>(1) != "n" + std::to_string(id)) {
+        if (!NamedRows::is_row(conn.execute(sa::select(t).where(t.c("id") == id)).one(), id)) {
           ++wrong;
         }
       }
@@ -79,18 +98,9 @@ TEST(ConstructThreads, StatementsBuiltOnOneThreadRunAndDropOnAnother) {
   constexpr int rows = 20;
   constexpr int batches = 50;
   constexpr int per_batch = 20;
-  pool_test::TempDb db;
-  auto engine = sa::create_engine(db.url(), {.pool_size = 2});
-  sa::MetaData metadata;
-  sa::Table t(
-      "t", metadata,
-      {sa::Column("id", sa::Integer(), {.primary_key = true}), sa::Column("name", sa::String(20))});
-  metadata.create_all(engine);
-  engine.begin([&](sa::Connection& conn) {
-    for (int i = 1; i <= rows; ++i) {
-      conn.execute(sa::insert(t).values({{"id", i}, {"name", "n" + std::to_string(i)}}));
-    }
-  });
+  NamedRows data(rows, 2);
+  auto& engine = data.engine;
+  auto& t = data.t;
 
   std::vector<std::vector<sa::Select>> handed(batches);
   std::atomic<int> ready{0};
@@ -109,10 +119,7 @@ TEST(ConstructThreads, StatementsBuiltOnOneThreadRunAndDropOnAnother) {
       while (ready.load(std::memory_order_acquire) <= b) std::this_thread::yield();
       for (int k = 0; k < per_batch; ++k) {
         const int id = (b * per_batch + k) % rows + 1;
-        const auto row = conn.execute(handed[b][k]).one();
-        if (row.get<std::int64_t>(0) != id || row.get<std::string>(1) != "n" + std::to_string(id)) {
-          ++wrong;
-        }
+        if (!NamedRows::is_row(conn.execute(handed[b][k]).one(), id)) ++wrong;
       }
       handed[b].clear();  // the blocks join this thread's pool
       // Statements built here reuse them while the builder goes on with its own.
