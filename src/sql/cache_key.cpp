@@ -69,9 +69,9 @@ bool is_table_column_node(const Node& n) {
 // select(table) lists), or 0.
 std::size_t whole_table_at(std::span<const NodePtr> columns, std::size_t at) {
   const Node& n = *columns[at];
-  if (n.kind != NodeKind::column || !n.from || n.from->kind != FromKind::table) return 0;
+  if (!is_table_column_node(n)) return 0;
   const auto& nodes = static_cast<const TableData&>(*n.from).column_nodes;
-  if (nodes.empty() || &n != &nodes.front() || columns.size() - at < nodes.size()) return 0;
+  if (&n != &nodes.front() || columns.size() - at < nodes.size()) return 0;
   for (std::size_t i = 1; i < nodes.size(); ++i) {
     if (columns[at + i].get() != &nodes[i]) return 0;
   }
