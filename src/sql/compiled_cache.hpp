@@ -1,7 +1,7 @@
 // The engine's compiled cache: an LRU of compiled statements, keyed by what determines the
 // compiled form (for text(): the paramstyle and the SQL), holding `query_cache_size` entries.
 // Like SQLAlchemy's LRUCache it grows to 150% of its size before pruning back to the size, so
-// that pruning is rare. Thread-safe.
+// that pruning is rare. Thread-safe. One per engine, so its keys leave the dialect out.
 #pragma once
 
 #include <chrono>

@@ -93,13 +93,14 @@ std::span<const NodePtr> as_span(const List& nodes) {
 }
 
 // One literal of a statement, in walk order: a bind node's value (element `index` of an IN
-// list when expanding), or a client-side column default.
+// list when expanding), or a client-side column default. value() is the literal itself, so a
+// column default must be a value, not a callable (those run per parameter set instead).
 struct LiteralSlot {
   const Node* node = nullptr;
   int index = -1;
   const ColumnData* default_column = nullptr;
   bool onupdate = false;  // the column's onupdate default rather than its default
-  Value value() const;
+  const Value& value() const;
 };
 
 // What a key walk writes: the key and the literal slots. Statement::compile reuses a thread's

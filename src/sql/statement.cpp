@@ -60,39 +60,39 @@ SchemaTranslateMap decode_schema_translate_map(const Value& v) {
   return out;
 }
 
-Value LiteralSlot::value() const {
+const Value& LiteralSlot::value() const {
   if (node) return index < 0 ? node->value : node->values[static_cast<std::size_t>(index)];
   const auto& d = onupdate ? *default_column->options.onupdate : default_column->options.default_;
-  return d.evaluate();
+  return *d.value;
 }
 
 }  // namespace detail
 
 BoundValues::BoundValues(const Params& params) {
   items_.reserve(params.size());
-  for (const auto& [name, value] : params) items_.emplace_back(&name, value);
+  for (const auto& [name, value] : params) items_.emplace_back(&name, &value);
 }
 
-void BoundValues::set(const std::string& name, Value v) {
+void BoundValues::set(const std::string& name, const Value& v) {
   for (auto& [n, value] : items_) {
     if (*n == name) {
-      value = std::move(v);
+      value = &v;
       return;
     }
   }
-  items_.emplace_back(&name, std::move(v));
+  items_.emplace_back(&name, &v);
 }
 
 const Value* BoundValues::find(std::string_view name) const noexcept {
   for (const auto& [n, value] : items_) {
-    if (*n == name) return &value;
+    if (*n == name) return value;
   }
   return nullptr;
 }
 
 Params BoundValues::to_params() const {
   Params out;
-  for (const auto& [name, value] : items_) out.set(*name, value);
+  for (const auto& [name, value] : items_) out.set(*name, *value);
   return out;
 }
 
@@ -167,8 +167,7 @@ CompileResult Statement::compile(const CompileRequest& request) const {
   const Value* translate = find_translate_map(request.options, options_);
   BorrowedBuffers borrowed;
   detail::KeyWalk w(borrowed.get(), request.parameters, false);
-  w.text(request.dialect.name());
-  w.number(static_cast<int>(request.dialect.paramstyle()));
+  // No dialect in the key: a cache belongs to one engine, so it only ever sees that one dialect.
   w.tag(request.executemany ? 'M' : 'S');
   if (translate && translate->kind() == Value::Kind::text) w.text(translate->as<std::string>());
   walk(w);

@@ -117,23 +117,22 @@ struct Compiled {
 enum class CacheOutcome { generated, cached, no_key, disabled };
 
 // The values a statement binds itself in one execution, by bind name: a construct's literals
-// under the names its Compiled gave them, text().bindparams(). Each name is borrowed from the
-// Compiled or the statement, both alive for the whole execution; a few values fit inline, so a
-// cache hit allocates nothing for them.
+// under the names its Compiled gave them, text().bindparams(). Names and values are both borrowed
+// from the Compiled or the statement, alive for the whole execution, so a cache hit copies no
+// Value and allocates nothing for a few of them.
 class BoundValues {
  public:
   BoundValues() = default;
-  // Borrows the names of `params`.
   explicit BoundValues(const Params& params);
 
-  // Inserts or replaces; `name` must outlive this.
-  void set(const std::string& name, Value v);
+  // Inserts or replaces; `name` and `value` must outlive this.
+  void set(const std::string& name, const Value& value);
   const Value* find(std::string_view name) const noexcept;
   bool empty() const noexcept { return items_.empty(); }
   Params to_params() const;
 
  private:
-  boost::container::small_vector<std::pair<const std::string*, Value>, 4> items_;
+  boost::container::small_vector<std::pair<const std::string*, const Value*>, 4> items_;
 };
 
 struct CompileResult {
