@@ -103,6 +103,17 @@ struct PoolAllocator {
     if (n != 1) return std::allocator<T>().deallocate(p, n);
     BlockPool<block_size>::give(p);
   }
+  // Default-initialises where std::allocator would value-initialise: for a struct whose members
+  // all have initializers that first zeroes the whole object (hundreds of bytes for a SelectData)
+  // only for the initializers to write the same fields again.
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) {
+      ::new (static_cast<void*>(p)) U;
+    } else {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  }
   template <typename U>
   bool operator==(const PoolAllocator<U>&) const noexcept {
     return true;

@@ -96,7 +96,7 @@ using NodePtr = std::shared_ptr<const Node>;
 using NodeList = boost::container::small_vector<NodePtr, 2>;
 
 struct Node {
-  NodeKind kind;
+  NodeKind kind = NodeKind::column;
   Op op = Op::none;
   // column: its name; bind: the key ("id" for id_1, "param" when anonymous, the name of a
   // bindparam); function / label: the name; text: the SQL.
