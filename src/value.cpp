@@ -602,13 +602,6 @@ Params::Params(std::initializer_list<value_type> items) {
   for (const auto& [name, value] : items) set(name, value);
 }
 
-const Value* Params::find(std::string_view name) const noexcept {
-  for (const auto& item : items_) {
-    if (item.first == name) return &item.second;
-  }
-  return nullptr;
-}
-
 // Like a Python dict: replacing a value keeps the name's original position.
 Params& Params::set(std::string name, Value v) {
   for (auto& item : items_) {

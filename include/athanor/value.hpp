@@ -135,8 +135,13 @@ class Params {
   Params() = default;
   Params(std::initializer_list<value_type> items);
 
-  // The value for `name`, or nullptr.
-  const Value* find(std::string_view name) const noexcept;
+  // The value for `name`, or nullptr. Inline: every execution asks a few mostly empty sets.
+  const Value* find(std::string_view name) const noexcept {
+    for (const auto& item : items_) {
+      if (item.first == name) return &item.second;
+    }
+    return nullptr;
+  }
   // Inserts or replaces.
   Params& set(std::string name, Value v);
   Value& operator[](std::string_view name);
