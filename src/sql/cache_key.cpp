@@ -177,7 +177,7 @@ void KeyWalk::select(const SelectData& s) {
     if (const std::size_t whole = whole_table_at(as_span(s.columns), i)) {
       tag('*');  // not a NodeKind: cannot be read as the start of a node
       pointer(s.columns[i]->from.get());
-      if (collect_) anchors.push_back(s.columns[i]);
+      if (collect_) anchors.push_back(s.columns[i]);  // select(table)'s: FROM anchors it
       i += whole;
     } else {
       node(s.columns[i++]);

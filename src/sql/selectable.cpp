@@ -32,9 +32,7 @@ Select::Select(std::span<const SelectArg> items) : data_(detail::make_tree_part<
         }
       } else if (f.from_data()->kind == FromKind::table) {
         const auto& t = static_cast<const TableData&>(*f.from_data());
-        for (std::size_t i = 0; i < t.columns.size(); ++i) {
-          data_->columns.push_back(t.column_node(f.from_data(), i));
-        }
+        for (const Node& n : t.column_nodes) data_->columns.push_back(NodePtr(NodePtr(), &n));
       } else {
         for (const auto& c : f.columns()) data_->columns.push_back(c.node());
       }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <athanor/athanor.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -211,4 +212,24 @@ TEST(ConstructCompile, CompiledCarriesDmlFactsForResults) {
   ASSERT_EQ(sel->result_processors.size(), 1u);
   ASSERT_NE(sel->result_processors[0], nullptr);
   EXPECT_EQ(sel->result_processors[0](sa::Value(1)), sa::Value(true));
+}
+
+// select(table) lists the table's columns without a share of the table each: its FROM list holds
+// the table for them, so the statement alone keeps the whole schema it names alive.
+TEST(ConstructExecution, SelectOfATableOutlivesTheTableAndItsMetaData) {
+  auto engine = sa::create_engine("sqlite://");
+  auto conn = engine.connect();
+  conn.exec_driver_sql("CREATE TABLE gone (id INTEGER PRIMARY KEY, name VARCHAR(20))");
+  conn.exec_driver_sql("INSERT INTO gone (id, name) VALUES (1, 'kept')");
+  std::optional<sa::Select> stmt;
+  {
+    sa::MetaData metadata;
+    sa::Table gone("gone", metadata,
+                   {sa::Column("id", sa::Integer(), {.primary_key = true}),
+                    sa::Column("name", sa::String(20))});
+    stmt = sa::select(gone);  // no WHERE: its column would hold the table too
+  }
+  EXPECT_EQ(stmt->str(), "SELECT gone.id, gone.name \nFROM gone");
+  const sa::Row row = conn.execute(*stmt).one();
+  EXPECT_EQ(row["name"].as<std::string>(), "kept");
 }

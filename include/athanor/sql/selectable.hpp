@@ -24,6 +24,9 @@ namespace athanor::sql {
 
 // The lists are inline up to a typical size, so select(table).where(...) is one allocation.
 struct SelectData {
+  // The columns of a whole table (select(users)) are the table's own nodes without a share of
+  // the table: `froms` holds it for them, and counting one reference per column was a good part
+  // of building the statement. Keep a column past its statement only through Table::c().
   boost::container::small_vector<NodePtr, 8> columns;
   // Tables / aliases / joins named in the columns clause as whole FROMs (select(users)).
   boost::container::small_vector<std::shared_ptr<const FromData>, 1> froms;
