@@ -1,4 +1,5 @@
-// The engine's compiled cache for text(): keyed by SQL, LRU, pruned back to size at 150%.
+// The engine's compiled cache: keyed by structure (for text(): the SQL), LRU, pruned back to size
+// at 150%.
 #include <gtest/gtest.h>
 
 #include <athanor/athanor.hpp>
@@ -60,6 +61,31 @@ TEST(CompiledCache, GrowsTo150PercentThenPrunesLeastRecentlyUsedBackToSize) {
   // The survivors are the 10 most recently used: "0" and "7".."15".
   EXPECT_FALSE(cache.get_or_create("0", [] { return compile("x"); }).created);
   EXPECT_TRUE(cache.get_or_create("6", [] { return compile("x"); }).created);
+}
+
+// A thread finds its last hit again without the lock (src/sql/compiled_cache.hpp): such a hit
+// still counts as a use, and an entry the cache dropped is never served from that memory.
+TEST(CompiledCache, AThreadsRememberedHitCountsAsUseAndIsForgottenWhenDropped) {
+  sa::sql::CompiledCache cache(2);
+  auto make = [] { return compile("x"); };
+  cache.get_or_create("a", make);
+  EXPECT_FALSE(cache.get_or_create("a", make).created);  // a hit: remembered
+  cache.get_or_create("b", make);
+  cache.get_or_create("c", make);
+  EXPECT_FALSE(cache.get_or_create("a", make).created);  // the remembered hit: now the newest
+  cache.get_or_create("d", make);                        // 4 > 3: prune back to 2
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_FALSE(cache.get_or_create("a", make).created);  // kept, with "d"
+  EXPECT_TRUE(cache.get_or_create("b", make).created);
+
+  EXPECT_FALSE(cache.get_or_create("b", make).created);  // remembered
+  cache.clear();
+  EXPECT_TRUE(cache.get_or_create("b", make).created);
+  EXPECT_FALSE(cache.get_or_create("b", make).created);  // remembered again
+  cache.get_or_create("e", make);
+  cache.get_or_create("f", make);
+  cache.get_or_create("g", make);  // prune: "b" is the oldest and goes
+  EXPECT_TRUE(cache.get_or_create("b", make).created);
 }
 
 TEST(CompiledCache, EqualSqlInANewTextIsACacheHit) {

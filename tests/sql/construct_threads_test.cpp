@@ -131,3 +131,52 @@ TEST(ConstructThreads, StatementsBuiltOnOneThreadRunAndDropOnAnother) {
   runner.join();
   EXPECT_EQ(wrong.load(), 0);
 }
+
+// Each thread remembers its last cache hit; a cache far too small for the statements in use
+// prunes all the time, and another thread clears it, while the threads keep executing.
+TEST(ConstructThreads, ThreadsReuseTheirLastHitWhileTheCacheIsPrunedAndCleared) {
+  constexpr int threads = 3;
+  constexpr int rows = 20;
+  constexpr int rounds = 150;
+  NamedRows data(rows, threads);
+  auto& t = data.t;
+  auto engine = sa::create_engine(data.db.url(), {.pool_size = threads, .query_cache_size = 2});
+
+  std::atomic<int> wrong{0};
+  std::atomic<bool> done{false};
+  std::thread clearer([&] {
+    while (!done.load(std::memory_order_acquire)) {
+      engine.clear_compiled_cache();
+      std::this_thread::yield();
+    }
+  });
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k) {
+    pool.emplace_back([&, k] {
+      auto conn = engine.connect();
+      for (int r = 0; r < rounds; ++r) {
+        const int id = (k * rounds + r) % rows + 1;
+        // Each statement twice in a row (the second finds the remembered hit), four shapes.
+        for (int twice = 0; twice < 2; ++twice) {
+          const sa::Row row =
+              r % 4 == 0   ? conn.execute(sa::select(t).where(t.c("id") == id)).one()
+              : r % 4 == 1 ? conn.execute(sa::select(t)
+                                              .where(t.c("id") <= id)
+                                              .order_by({t.c("id").desc()})
+                                              .limit(1))
+                                 .one()
+              : r % 4 == 2
+                  ? conn.execute(sa::select(t.c("id"), t.c("name")).where(t.c("id") == id)).one()
+                  : conn.execute(
+                            sa::select(t).where(t.c("id") >= id).order_by({t.c("id")}).limit(1))
+                        .one();
+          if (!NamedRows::is_row(row, id)) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  done.store(true, std::memory_order_release);
+  clearer.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
