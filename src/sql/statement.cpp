@@ -190,7 +190,7 @@ CompileResult Statement::compile(const CompileRequest& request) const {
     result.compile_time = found.compile_time;
   }
 
-  result.bound = BoundValues(compiled->fixed_values);
+  if (!compiled->fixed_values.empty()) result.bound = BoundValues(compiled->fixed_values);
   const auto& names = compiled->literal_names;
   for (std::size_t i = 0; i < w.slots.size() && i < names.size(); ++i) {
     if (!names[i].empty()) result.bound.set(names[i], w.slots[i].value());
