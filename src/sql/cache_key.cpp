@@ -177,7 +177,8 @@ void KeyWalk::select(const SelectData& s) {
     if (const std::size_t whole = whole_table_at(as_span(s.columns), i)) {
       tag('*');  // not a NodeKind: cannot be read as the start of a node
       pointer(s.columns[i]->from.get());
-      if (collect_) anchors.push_back(s.columns[i]);  // select(table)'s: FROM anchors it
+      // A select(table)'s columns own nothing: its FROM, walked below, anchors the table then.
+      if (collect_) anchors.push_back(s.columns[i]);
       i += whole;
     } else {
       node(s.columns[i++]);

@@ -6,7 +6,8 @@
 //
 // Each thread remembers its last hit: a statement rebuilt in a loop finds its entry again by
 // comparing keys, without the lock or hashing. What a thread remembers is forgotten whenever
-// the cache drops entries (pruning, clear()), so it never serves an entry the cache has left.
+// the cache drops entries (pruning, clear()), so it never serves an entry the cache has left. The
+// remembered entry stays alive until the thread's next hit or its exit, even past its engine.
 #pragma once
 
 #include <atomic>
