@@ -39,6 +39,14 @@ struct NamedRows {
       {sa::Column("id", sa::Integer(), {.primary_key = true}), sa::Column("name", sa::String(20))}};
 };
 
+// Runs body(k) on `threads` threads at once, k = 0 .. threads - 1, and waits for them all.
+template <typename Body>
+void on_threads(int threads, Body body) {
+  std::vector<std::thread> pool;
+  for (int k = 0; k < threads; ++k) pool.emplace_back(body, k);
+  for (auto& th : pool) th.join();
+}
+
 }  // namespace
 
 TEST(ConstructThreads, RebuiltStatementsBindTheirOwnValuesFromOneCachedForm) {
@@ -50,19 +58,15 @@ TEST(ConstructThreads, RebuiltStatementsBindTheirOwnValuesFromOneCachedForm) {
   auto& t = data.t;
 
   std::atomic<int> wrong{0};
-  std::vector<std::thread> pool;
-  for (int k = 0; k < threads; ++k) {
-    pool.emplace_back([&, k] {
-      auto conn = engine.connect();
-      for (int r = 0; r < rounds; ++r) {
-        const int id = (k * rounds + r) % rows + 1;
-        if (!NamedRows::is_row(conn.execute(sa::select(t).where(t.c("id") == id)).one(), id)) {
-          ++wrong;
-        }
+  on_threads(threads, [&](int k) {
+    auto conn = engine.connect();
+    for (int r = 0; r < rounds; ++r) {
+      const int id = (k * rounds + r) % rows + 1;
+      if (!NamedRows::is_row(conn.execute(sa::select(t).where(t.c("id") == id)).one(), id)) {
+        ++wrong;
       }
-    });
-  }
-  for (auto& th : pool) th.join();
+    }
+  });
   EXPECT_EQ(wrong.load(), 0);
 }
 
@@ -79,16 +83,12 @@ TEST(ConstructThreads, OneStatementObjectRunsOnSeveralThreadsAtOnce) {
   const auto shared = sa::select(t.c("id")).where(t.c("id") >= 2).order_by({t.c("id")});
 
   std::atomic<int> wrong{0};
-  std::vector<std::thread> pool;
-  for (int k = 0; k < threads; ++k) {
-    pool.emplace_back([&] {
-      auto conn = engine.connect();
-      for (int r = 0; r < 100; ++r) {
-        if (conn.execute(shared).scalars().all() != std::vector<sa::Value>{2, 3}) ++wrong;
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
+  on_threads(threads, [&](int) {
+    auto conn = engine.connect();
+    for (int r = 0; r < 100; ++r) {
+      if (conn.execute(shared).scalars().all() != std::vector<sa::Value>{2, 3}) ++wrong;
+    }
+  });
   EXPECT_EQ(wrong.load(), 0);
 }
 
@@ -150,32 +150,30 @@ TEST(ConstructThreads, ThreadsReuseTheirLastHitWhileTheCacheIsPrunedAndCleared) 
       std::this_thread::yield();
     }
   });
-  std::vector<std::thread> pool;
-  for (int k = 0; k < threads; ++k) {
-    pool.emplace_back([&, k] {
-      auto conn = engine.connect();
-      for (int r = 0; r < rounds; ++r) {
-        const int id = (k * rounds + r) % rows + 1;
-        // Each statement twice in a row (the second finds the remembered hit), four shapes.
-        for (int twice = 0; twice < 2; ++twice) {
-          const sa::Row row =
-              r % 4 == 0   ? conn.execute(sa::select(t).where(t.c("id") == id)).one()
-              : r % 4 == 1 ? conn.execute(sa::select(t)
-                                              .where(t.c("id") <= id)
-                                              .order_by({t.c("id").desc()})
-                                              .limit(1))
-                                 .one()
-              : r % 4 == 2
-                  ? conn.execute(sa::select(t.c("id"), t.c("name")).where(t.c("id") == id)).one()
-                  : conn.execute(
-                            sa::select(t).where(t.c("id") >= id).order_by({t.c("id")}).limit(1))
-                        .one();
-          if (!NamedRows::is_row(row, id)) ++wrong;
-        }
+  // Four statement shapes, each finding row `id`, for a cache of two entries.
+  auto statement = [&](int shape, int id) {
+    switch (shape) {
+      case 0:
+        return sa::select(t).where(t.c("id") == id);
+      case 1:
+        return sa::select(t).where(t.c("id") <= id).order_by({t.c("id").desc()}).limit(1);
+      case 2:
+        return sa::select(t.c("id"), t.c("name")).where(t.c("id") == id);
+      default:
+        return sa::select(t).where(t.c("id") >= id).order_by({t.c("id")}).limit(1);
+    }
+  };
+  on_threads(threads, [&](int k) {
+    auto conn = engine.connect();
+    for (int r = 0; r < rounds; ++r) {
+      const int id = (k * rounds + r) % rows + 1;
+      // Each statement twice in a row: the second finds the remembered hit.
+      for (int twice = 0; twice < 2; ++twice) {
+        const sa::Row row = conn.execute(statement(r % 4, id)).one();
+        if (!NamedRows::is_row(row, id)) ++wrong;
       }
-    });
-  }
-  for (auto& th : pool) th.join();
+    }
+  });
   done.store(true, std::memory_order_release);
   clearer.join();
   EXPECT_EQ(wrong.load(), 0);
