@@ -46,7 +46,7 @@ TypeEngine type_of_value(const Value& v) {
 // A literal as an operand next to `other`: keyed after it ("id" for users.c("id") == 5) and
 // typed like it, keeping `own_type` when `other` has none. Filled in place: a Node is large, and
 // this is the hot path of statements rebuilt per call.
-NodePtr keyed_literal(Value value, const TypeEngine& own_type, const Node& other) {
+NodePtr keyed_literal(Value&& value, const TypeEngine& own_type, const Node& other) {
   auto n = detail::make_tree_part<Node>();
   n->kind = NodeKind::bind;
   n->name = detail::bind_key_for(other);
@@ -58,7 +58,7 @@ NodePtr keyed_literal(Value value, const TypeEngine& own_type, const Node& other
 
 // `n` as an operand next to `other`: keyed, if it is a literal not yet keyed.
 NodePtr adapt(const NodePtr& n, const Node& other) {
-  return is_open_literal(*n) ? keyed_literal(n->value, n->type, other) : n;
+  return is_open_literal(*n) ? keyed_literal(Value(n->value), n->type, other) : n;
 }
 
 NodePtr null_node() {
