@@ -422,21 +422,13 @@ std::vector<Params> callable_defaults(const sql::Compiled& c, std::size_t sets) 
 // the parameters as bound, the rows of the RETURNING clause the compiler added (read here, so the
 // caller sees none), and for an insert the primary key of each row: from those rows, else the
 // parameters or, for one row, the database's lastrowid for the autoincrement column.
-// Filled in place: a select() reads only the flags, and moving the whole record per execution
-// is measurable on the rebuilt-statement path.
-void fill_insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
-                      std::span<const Params> defaults, const sql::BoundValues* bound, bool many,
-                      CursorResult& result) {
-  CursorResult::InsertInfo& info = result.insert_info();
+void fill_insert_records(const sql::Compiled& c, std::span<const NamedSet> sets,
+                         std::span<const Params> defaults, const sql::BoundValues* bound, bool many,
+                         CursorResult& result, CursorResult::InsertInfo::Records& info) {
   if (c.implicit_returning) {
     info.returned_defaults_rows =
         c.supplemental_returning ? result.read_and_rewind() : result.all();
   }
-  info.compiled = true;
-  info.is_insert = c.is_insert;
-  info.is_update = c.is_update;
-  info.executemany = many;
-  info.explicit_returning = c.has_returning;
   if (!c.is_insert && !c.is_update) return;
   info.prefetch_cols = c.prefetch_cols;
   info.postfetch_cols = c.postfetch_cols;
@@ -471,6 +463,25 @@ void fill_insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
     }
     info.inserted_primary_key_rows.emplace_back(keys, std::move(pk));
   }
+}
+
+// The flags are filled in place and the records made only when there are some: a select() has
+// nothing else to report, and making the record per execution is measurable on the
+// rebuilt-statement path.
+void fill_insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
+                      std::span<const Params> defaults, const sql::BoundValues* bound, bool many,
+                      CursorResult& result) {
+  CursorResult::InsertInfo& info = result.insert_info();
+  if (c.implicit_returning || c.is_insert || c.is_update) {
+    auto records = std::make_shared<CursorResult::InsertInfo::Records>();
+    fill_insert_records(c, sets, defaults, bound, many, result, *records);
+    info.records = std::move(records);
+  }
+  info.compiled = true;
+  info.is_insert = c.is_insert;
+  info.is_update = c.is_update;
+  info.executemany = many;
+  info.explicit_returning = c.has_returning;
 }
 
 CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt,
