@@ -182,10 +182,20 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
 
   // The live driver connection, reconnecting an invalidated Connection (refused while a
   // transaction lost to invalidation is still attached).
-  dbapi::Connection& dbapi_connection();
+  dbapi::Connection& dbapi_connection() {
+    if (dbapi::Connection* c = proxy.dbapi_connection()) return *c;
+    return reconnect();
+  }
+  // dbapi_connection() without a live driver connection.
+  dbapi::Connection& reconnect();
   void check_open() const;  // exc::ResourceClosedError "This Connection is closed"
   // The execute()-time checks: an inactive attached transaction, a finished begin(fn) block.
-  void check_transaction_usable() const;
+  void check_transaction_usable() const {
+    if ((root && !root->active) || (nested && !nested->active) || (context && !context->active)) {
+      throw_transaction_unusable();
+    }
+  }
+  [[noreturn]] void throw_transaction_unusable() const;
   [[noreturn]] void throw_pending_rollback() const;
 
   // Transactions (src/engine/transaction.cpp).
