@@ -104,8 +104,7 @@ void ConnectionState::check_open() const {
   if (closed()) throw exc::ResourceClosedError("This Connection is closed");
 }
 
-dbapi::Connection& ConnectionState::dbapi_connection() {
-  if (dbapi::Connection* c = proxy.dbapi_connection()) return *c;
+dbapi::Connection& ConnectionState::reconnect() {
   if (!can_reconnect) throw exc::ResourceClosedError("This Connection is closed");
   if (root) throw_pending_rollback();
   try {
@@ -116,13 +115,11 @@ dbapi::Connection& ConnectionState::dbapi_connection() {
   return *proxy.dbapi_connection();
 }
 
-void ConnectionState::check_transaction_usable() const {
+void ConnectionState::throw_transaction_unusable() const {
   if ((root && !root->active) || (nested && !nested->active)) throw_pending_rollback();
-  if (context && !context->active) {
-    throw exc::InvalidRequestError(
-        "Can't operate on closed transaction inside context manager.  Please complete the "
-        "context manager before emitting further commands.");
-  }
+  throw exc::InvalidRequestError(
+      "Can't operate on closed transaction inside context manager.  Please complete the "
+      "context manager before emitting further commands.");
 }
 
 void ConnectionState::close() noexcept {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "athanor/exc.hpp"
 #include "engine/insertmanyvalues.hpp"
@@ -52,10 +53,9 @@ class NamedSet {
   }
   Params to_params() const { return params_ ? *params_ : Params(list_); }
   // The set as Params, made in `storage` when it is a braced list.
-  const Params& as_params(Params& storage) const {
+  const Params& as_params(std::optional<Params>& storage) const {
     if (params_) return *params_;
-    storage = Params(list_);
-    return storage;
+    return storage.emplace(list_);
   }
 
  private:
@@ -294,12 +294,11 @@ std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
 // only rows matter here, so a text() DML without RETURNING is untouched. Driver SQL and DML
 // constructs stream only when the driver really gave a server-side cursor, and never get the
 // fixed buffer.
-RowBuffering row_buffering(const CursorCall& call, bool server_side) {
+// `opts` are the call's options, not empty.
+RowBuffering row_buffering(const CursorCall& call, const ExecutionOptions& opts, bool server_side) {
   using Mode = RowBuffering::Mode;
   using Kind = CursorCall::Kind;
   RowBuffering b;
-  if (!call.options || call.options->empty()) return b;
-  const ExecutionOptions& opts = *call.options;
   const std::optional<std::int64_t> yield_per = opts.yield_per();
   const bool yielding = yield_per && *yield_per >= 1;
   if (yielding && (call.kind == Kind::select || call.kind == Kind::text)) {
@@ -318,9 +317,10 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   dbapi::Connection& conn = self.dbapi_connection();
   dbapi::CursorPtr cursor;
   bool server_side = false;
+  // Most executions have no options at all: no option is looked up for them.
+  const ExecutionOptions* opts = call.options && !call.options->empty() ? call.options : nullptr;
   try {
-    const bool streaming = call.options && !call.options->empty() &&
-                           (call.options->stream_results() || call.options->yield_per());
+    const bool streaming = opts && (opts->stream_results() || opts->yield_per());
     if (streaming) {
       cursor = conn.server_side_cursor();
       server_side = cursor != nullptr;
@@ -339,7 +339,7 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   const dbapi::Description* desc = cursor->description();
   auto metadata = desc ? result_metadata(self, *desc, call.compiled) : nullptr;
   return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata),
-                      row_buffering(call, server_side));
+                      opts ? row_buffering(call, *opts, server_side) : RowBuffering());
 }
 
 void ConnectionState::execute_internal(const std::string& sql) {
@@ -355,12 +355,13 @@ namespace {
 
 // The options in force for one execution: statement < connection < this call.
 const ExecutionOptions& effective_options(const ConnectionState& self, const sql::Executable& stmt,
-                                          const ExecutionOptions& call, ExecutionOptions& storage) {
+                                          const ExecutionOptions& call,
+                                          std::optional<ExecutionOptions>& storage) {
   if (stmt.get_execution_options().empty() && call.empty()) return *self.options;
   storage = stmt.get_execution_options();
-  storage.merge(*self.options);
-  storage.merge(call);
-  return storage;
+  storage->merge(*self.options);
+  storage->merge(call);
+  return *storage;
 }
 
 // Named paramstyles take the sets as Params, with the statement's own values under them.
@@ -407,11 +408,9 @@ void fire_execute_event(ConnectionState& self, const sql::Executable& stmt,
   }
 }
 
-// Runs the statement's callable column defaults once per parameter set; empty when it has none.
+// Runs the statement's callable column defaults once per parameter set.
 std::vector<Params> callable_defaults(const sql::Compiled& c, std::size_t sets) {
-  std::vector<Params> out;
-  if (c.callable_defaults.empty()) return out;
-  out.resize(sets);
+  std::vector<Params> out(sets);
   for (Params& row : out) {
     for (const auto& d : c.callable_defaults) row.set(d.bind_name, (*d.callable)());
   }
@@ -422,21 +421,13 @@ std::vector<Params> callable_defaults(const sql::Compiled& c, std::size_t sets) 
 // the parameters as bound, the rows of the RETURNING clause the compiler added (read here, so the
 // caller sees none), and for an insert the primary key of each row: from those rows, else the
 // parameters or, for one row, the database's lastrowid for the autoincrement column.
-// Filled in place: a select() reads only the flags, and moving the whole record per execution
-// is measurable on the rebuilt-statement path.
-void fill_insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
-                      std::span<const Params> defaults, const sql::BoundValues* bound, bool many,
-                      CursorResult& result) {
-  CursorResult::InsertInfo& info = result.insert_info();
+void fill_insert_records(const sql::Compiled& c, std::span<const NamedSet> sets,
+                         std::span<const Params> defaults, const sql::BoundValues* bound, bool many,
+                         CursorResult& result, CursorResult::InsertInfo::Records& info) {
   if (c.implicit_returning) {
     info.returned_defaults_rows =
         c.supplemental_returning ? result.read_and_rewind() : result.all();
   }
-  info.compiled = true;
-  info.is_insert = c.is_insert;
-  info.is_update = c.is_update;
-  info.executemany = many;
-  info.explicit_returning = c.has_returning;
   if (!c.is_insert && !c.is_update) return;
   info.prefetch_cols = c.prefetch_cols;
   info.postfetch_cols = c.postfetch_cols;
@@ -473,11 +464,30 @@ void fill_insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
   }
 }
 
+// The flags are filled in place and the records made only when there are some: a select() has
+// nothing else to report, and making the record per execution is measurable on the
+// rebuilt-statement path.
+void fill_insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
+                      std::span<const Params> defaults, const sql::BoundValues* bound, bool many,
+                      CursorResult& result) {
+  CursorResult::InsertInfo& info = result.insert_info();
+  if (c.implicit_returning || c.is_insert || c.is_update) {
+    auto records = std::make_shared<CursorResult::InsertInfo::Records>();
+    fill_insert_records(c, sets, defaults, bound, many, result, *records);
+    info.records = std::move(records);
+  }
+  info.compiled = true;
+  info.is_insert = c.is_insert;
+  info.is_update = c.is_update;
+  info.executemany = many;
+  info.explicit_returning = c.has_returning;
+}
+
 CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt,
                               std::span<const NamedSet> sets, bool many,
                               const ExecutionOptions& call_options) {
   self.check_open();
-  ExecutionOptions storage;
+  std::optional<ExecutionOptions> storage;
   const ExecutionOptions& opts = effective_options(self, stmt, call_options, storage);
   const bool events = self.has_events() && self.owner;
   if (events) fire_execute_event(self, stmt, sets, many, opts, nullptr);
@@ -485,14 +495,20 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   // The first parameter set decides which columns an insert() / update() renders; text() does
   // not look at it, so its braced lists are never copied.
   const bool textual = stmt.is_text();
-  Params first_storage;
+  std::optional<Params> first_storage;
   const Params* first = sets.empty() || textual ? nullptr : &sets.front().as_params(first_storage);
   sql::CompiledCache* cache =
-      opts.compiled_cache_disabled() ? nullptr : self.core.compiled_cache.get();
+      !opts.empty() && opts.compiled_cache_disabled() ? nullptr : self.core.compiled_cache.get();
   const sql::CompileResult compiled =
       stmt.compile(sql::CompileRequest{*self.core.dialect, cache, first, many, &opts});
   const sql::Compiled& c = *compiled.compiled;
-  const std::vector<Params> defaults = callable_defaults(c, std::max<std::size_t>(sets.size(), 1));
+  // Held only by statements with callable defaults: the others make and destroy no vector.
+  std::optional<std::vector<Params>> default_rows;
+  if (!c.callable_defaults.empty()) {
+    default_rows = callable_defaults(c, std::max<std::size_t>(sets.size(), 1));
+  }
+  const std::span<const Params> defaults =
+      default_rows ? std::span<const Params>(*default_rows) : std::span<const Params>();
 
   // Parameters by position, checked before anything reaches the database.
   const sql::BoundValues* bound = compiled.bound.empty() ? nullptr : &compiled.bound;

@@ -15,7 +15,6 @@
 namespace athanor {
 
 namespace {
-constexpr std::size_t max_spare_row_buffers = 4;
 constexpr std::size_t growth_factor = 5;  // SQLAlchemy's BufferedRowCursorFetchStrategy
 constexpr std::size_t everything = std::numeric_limits<std::size_t>::max();
 }  // namespace
@@ -32,6 +31,7 @@ void throw_no_rows() {
 Result::Result(Result&& other) noexcept
     : state_(std::exchange(other.state_, State::hard_closed)),
       filter_(std::move(other.filter_)),
+      width_(other.width_),
       buffering_(other.buffering_),
       yield_per_(other.yield_per_),
       buffer_(std::move(other.buffer_)),
@@ -43,6 +43,7 @@ Result& Result::operator=(Result&& other) noexcept {
   if (this != &other) {
     state_ = std::exchange(other.state_, State::hard_closed);
     filter_ = std::move(other.filter_);
+    width_ = other.width_;
     buffering_ = other.buffering_;
     yield_per_ = other.yield_per_;
     buffer_ = std::move(other.buffer_);
@@ -53,19 +54,23 @@ Result& Result::operator=(Result&& other) noexcept {
   return *this;
 }
 
-Result::~Result() = default;
-
-void Result::init_rows(detail::RowFilter filter, std::vector<Value> buffer,
-                       detail::RowBuffering buffering) {
-  filter_ = std::move(filter);
-  buffer_ = std::move(buffer);
-  buffering_ = buffering;
+Result::Result(std::shared_ptr<const ResultMetadata> source,
+               detail::RowBuffering buffering) noexcept
+    : filter_(std::move(source)), buffering_(buffering) {
+  width_ = filter_.source() ? filter_.source()->size() : 0;
   // A fixed buffer is the yield_per option: fetchmany() and partitions() default to its size too.
   if (buffering.mode == detail::RowBuffering::Mode::fixed) yield_per_ = buffering.size;
 }
 
-std::size_t Result::width() const noexcept {
-  return filter_.source() ? filter_.source()->size() : 0;
+Result::~Result() = default;
+
+void Result::init_rows(detail::RowFilter&& filter, std::vector<Value>&& buffer,
+                       detail::RowBuffering buffering) {
+  filter_ = std::move(filter);
+  width_ = filter_.source() ? filter_.source()->size() : 0;
+  buffer_ = std::move(buffer);
+  buffering_ = buffering;
+  if (buffering.mode == detail::RowBuffering::Mode::fixed) yield_per_ = buffering.size;
 }
 
 void Result::prefetch(std::size_t rows) {
@@ -134,10 +139,11 @@ void Result::check_fetchable() const {
 void Result::soft_close() noexcept {
   if (state_ != State::open) return;
   state_ = State::soft_closed;
-  release_source();
+  // A source that ran out has released itself already (see fetch_raw()).
+  if (!source_done_) release_source();
   source_done_ = true;
   buffered_ = position_ = 0;
-  if (!buffer_.empty()) recycle_buffer(std::move(buffer_));
+  if (!buffer_.empty()) recycle_buffer(buffer_);
   buffer_.clear();
 }
 
@@ -284,7 +290,7 @@ std::vector<Value> Result::read_raw_rows() {
   return rows;
 }
 
-void Result::init_buffered(detail::RowFilter filter, std::vector<Value> rows) {
+void Result::init_buffered(detail::RowFilter&& filter, std::vector<Value>&& rows) {
   init_rows(std::move(filter), std::move(rows), {detail::RowBuffering::Mode::all, 0, 0});
   const std::size_t w = width();
   buffered_ = w ? buffer_.size() / w : 0;
@@ -302,22 +308,19 @@ FrozenResult Result::freeze() {
 CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
                            std::shared_ptr<const ResultMetadata> metadata,
                            detail::RowBuffering buffering)
-    : conn_(std::move(conn)), cursor_(std::move(cursor)) {
-  rowcount_ = cursor_->rowcount();
-  lastrowid_ = cursor_->lastrowid();
-  if (!metadata) {
+    : Result(std::move(metadata), buffering),
+      conn_(std::move(conn)),
+      cursor_(std::move(cursor)),
+      rowcount_(cursor_->rowcount()),
+      lastrowid_(cursor_->lastrowid()) {
+  if (!returns_rows()) {
     // No rows to read: the cursor goes back at once (SQLAlchemy's "closed automatically").
     state_ = State::soft_closed;
     cursor_.reset();
     return;
   }
-  if (!metadata->processors().empty()) processors_ = &metadata->processors();
-  std::vector<Value> buffer;
-  if (!conn_->spare_row_buffers.empty()) {
-    buffer = std::move(conn_->spare_row_buffers.back());
-    conn_->spare_row_buffers.pop_back();
-  }
-  init_rows(detail::RowFilter(std::move(metadata)), std::move(buffer), buffering);
+  if (!source_metadata()->processors().empty()) processors_ = &source_metadata()->processors();
+  conn_->spare_row_buffers.lend(row_buffer());
   // SQLAlchemy's buffered strategy reads one row at creation (fetchmany(1)).
   if (buffering.mode == detail::RowBuffering::Mode::growing) prefetch(1);
 }
@@ -450,10 +453,8 @@ void CursorResult::release_source() noexcept {
   cursor_.reset();
 }
 
-void CursorResult::recycle_buffer(std::vector<Value>&& buffer) noexcept {
-  if (conn_ && !conn_->closed() && conn_->spare_row_buffers.size() < max_spare_row_buffers) {
-    conn_->spare_row_buffers.push_back(std::move(buffer));
-  }
+void CursorResult::recycle_buffer(std::vector<Value>& buffer) noexcept {
+  if (conn_ && !conn_->closed()) conn_->spare_row_buffers.give_back(buffer);
 }
 
 std::unique_ptr<Result> CursorResult::take() && {
@@ -469,6 +470,8 @@ bool CursorResult::supports_sane_multi_rowcount() const noexcept {
 }
 
 namespace {
+
+const CursorResult::InsertInfo::Records no_records;
 
 void require_compiled(const CursorResult::InsertInfo& info) {
   if (!info.compiled) {
@@ -493,22 +496,26 @@ void require_insert_or_update(const CursorResult::InsertInfo& info) {
 
 }  // namespace
 
+const CursorResult::InsertInfo::Records& CursorResult::InsertInfo::rows() const noexcept {
+  return records ? *records : no_records;
+}
+
 const Row& CursorResult::inserted_primary_key() const {
   require_insert(insert_);
   if (insert_.explicit_returning) {
     throw exc::InvalidRequestError("Can't call inserted_primary_key when returning() is used.");
   }
-  if (insert_.executemany || insert_.inserted_primary_key_rows.size() != 1) {
+  if (insert_.executemany || insert_.rows().inserted_primary_key_rows.size() != 1) {
     throw exc::InvalidRequestError(
         "This statement was an executemany call; if primary key returning is supported, please "
         "use .inserted_primary_key_rows.");
   }
-  return insert_.inserted_primary_key_rows.front();
+  return insert_.rows().inserted_primary_key_rows.front();
 }
 
 const std::vector<Row>& CursorResult::inserted_primary_key_rows() const {
   require_insert(insert_);
-  return insert_.inserted_primary_key_rows;
+  return insert_.rows().inserted_primary_key_rows;
 }
 
 std::optional<Row> CursorResult::returned_defaults() const {
@@ -517,21 +524,21 @@ std::optional<Row> CursorResult::returned_defaults() const {
         "This statement was an executemany call; if return defaults is supported, please use "
         ".returned_defaults_rows.");
   }
-  if (insert_.returned_defaults_rows.empty()) return std::nullopt;
-  return insert_.returned_defaults_rows.front();
+  if (insert_.rows().returned_defaults_rows.empty()) return std::nullopt;
+  return insert_.rows().returned_defaults_rows.front();
 }
 
 const std::vector<Row>& CursorResult::returned_defaults_rows() const noexcept {
-  return insert_.returned_defaults_rows;
+  return insert_.rows().returned_defaults_rows;
 }
 
 bool CursorResult::lastrow_has_defaults() const noexcept {
-  return (insert_.is_insert || insert_.is_update) && !insert_.postfetch_cols.empty();
+  return (insert_.is_insert || insert_.is_update) && !insert_.rows().postfetch_cols.empty();
 }
 
 const std::vector<Params>& CursorResult::last_inserted_params() const {
   require_insert(insert_);
-  return insert_.parameters;
+  return insert_.rows().parameters;
 }
 
 const std::vector<Params>& CursorResult::last_updated_params() const {
@@ -539,17 +546,17 @@ const std::vector<Params>& CursorResult::last_updated_params() const {
   if (!insert_.is_update) {
     throw exc::InvalidRequestError("Statement is not an update() expression construct.");
   }
-  return insert_.parameters;
+  return insert_.rows().parameters;
 }
 
 const std::vector<std::string>& CursorResult::prefetch_cols() const {
   require_insert_or_update(insert_);
-  return insert_.prefetch_cols;
+  return insert_.rows().prefetch_cols;
 }
 
 const std::vector<std::string>& CursorResult::postfetch_cols() const {
   require_insert_or_update(insert_);
-  return insert_.postfetch_cols;
+  return insert_.rows().postfetch_cols;
 }
 
 }  // namespace athanor

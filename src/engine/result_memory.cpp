@@ -90,7 +90,7 @@ MergedResult::MergedResult(Result* first, std::initializer_list<Result*> others)
     }
     results_.push_back(r);
   }
-  init_rows(first->filter_, {}, memory_buffering);
+  init_rows(detail::RowFilter(first->filter_), {}, memory_buffering);
   if (first->yield_per_) Result::yield_per(static_cast<std::int64_t>(*first->yield_per_));
 }
 

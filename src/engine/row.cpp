@@ -128,11 +128,8 @@ Row& Row::operator=(Row&& other) noexcept {
   return *this;
 }
 
-const Value& Row::at(std::ptrdiff_t index) const {
-  const auto n = static_cast<std::ptrdiff_t>(size());
-  if (index < 0) index += n;
-  if (index < 0 || index >= n) throw std::out_of_range("tuple index out of range");
-  return values_[index];
+void Row::throw_index_error() {
+  throw std::out_of_range("tuple index out of range");
 }
 
 void Row::check_arity(std::size_t n) const {

@@ -110,6 +110,29 @@ class EngineLayer {
   std::atomic<int> listener_count_{0};
 };
 
+// Row buffers lent to the results of one connection, so that their Values keep their allocations
+// from one execution to the next. Buffers change hands by swapping, which neither allocates nor
+// destroys anything: the slots past the last spare hold empty buffers.
+class SpareRowBuffers {
+ public:
+  // Gives `buffer` (empty) a spare buffer when there is one.
+  void lend(std::vector<Value>& buffer) noexcept {
+    if (count_ > 0) buffer.swap(spares_[--count_]);
+  }
+  // Takes `buffer` back when there is room for it, leaving it empty.
+  void give_back(std::vector<Value>& buffer) noexcept {
+    if (count_ < spares_.size()) buffer.swap(spares_[count_++]);
+  }
+  void clear() noexcept {
+    for (std::vector<Value>& b : spares_) std::vector<Value>().swap(b);
+    count_ = 0;
+  }
+
+ private:
+  std::array<std::vector<Value>, 4> spares_;
+  std::size_t count_ = 0;
+};
+
 struct TransactionState {
   enum class Kind { root, nested, twophase };
   Kind kind = Kind::root;
@@ -144,7 +167,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   bool autocommit_logging = false;           // cached: AUTOCOMMIT in effect for log wording
   int savepoint_counter = 0;
   bool in_begin = false;
-  std::vector<std::vector<Value>> spare_row_buffers;  // lent to results, to spare allocations
+  SpareRowBuffers spare_row_buffers;
 
   bool closed() const noexcept { return !proxy && !can_reconnect; }
   bool invalidated() const noexcept { return !proxy && can_reconnect; }
@@ -159,10 +182,20 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
 
   // The live driver connection, reconnecting an invalidated Connection (refused while a
   // transaction lost to invalidation is still attached).
-  dbapi::Connection& dbapi_connection();
+  dbapi::Connection& dbapi_connection() {
+    if (dbapi::Connection* c = proxy.dbapi_connection()) return *c;
+    return reconnect();
+  }
+  // dbapi_connection() without a live driver connection.
+  dbapi::Connection& reconnect();
   void check_open() const;  // exc::ResourceClosedError "This Connection is closed"
   // The execute()-time checks: an inactive attached transaction, a finished begin(fn) block.
-  void check_transaction_usable() const;
+  void check_transaction_usable() const {
+    if ((root && !root->active) || (nested && !nested->active) || (context && !context->active)) {
+      throw_transaction_unusable();
+    }
+  }
+  [[noreturn]] void throw_transaction_unusable() const;
   [[noreturn]] void throw_pending_rollback() const;
 
   // Transactions (src/engine/transaction.cpp).

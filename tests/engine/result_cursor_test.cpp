@@ -92,7 +92,9 @@ TEST_P(ResultCursor, InsertedPrimaryKeySeamForTheExpressionLanguage) {
             "Statement is not an insert() expression construct.");
   auto meta = std::make_shared<const sa::ResultMetadata>(std::vector<std::string>{"id"});
   info.is_insert = true;
-  info.inserted_primary_key_rows = {sa::Row(meta, {10})};
+  sa::CursorResult::InsertInfo::Records records;
+  records.inserted_primary_key_rows = {sa::Row(meta, {10})};
+  info.records = std::make_shared<const sa::CursorResult::InsertInfo::Records>(std::move(records));
   result.insert_info() = info;
   EXPECT_TRUE(result.is_insert());
   EXPECT_EQ(result.inserted_primary_key().repr(), "(10,)");

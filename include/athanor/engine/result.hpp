@@ -213,6 +213,8 @@ class Result {
   enum class State { open, soft_closed, hard_closed };
 
   Result() = default;
+  // Over the raw rows of `source` (null: the statement returns no rows).
+  Result(std::shared_ptr<const ResultMetadata> source, detail::RowBuffering buffering) noexcept;
   // Reads up to `rows` raw rows into `out` (rows × width values, reusing their buffers) and
   // returns how many it read; fewer than asked means the source is exhausted, and it then has
   // released its resources (a cursor goes back to the driver). A source that knows it is
@@ -222,19 +224,22 @@ class Result {
   virtual void release_source() noexcept = 0;
   // close() was called: results that read others close them too.
   virtual void on_close() noexcept {}
-  // The buffer back to whoever lent it; called once the result is done with it.
-  virtual void recycle_buffer(std::vector<Value>&& /*buffer*/) noexcept {}
+  // The buffer back to whoever lent it, by swapping it with an empty one (or leaving it); called
+  // once the result is done with it.
+  virtual void recycle_buffer(std::vector<Value>& /*buffer*/) noexcept {}
   // Moves this result (its most derived type) to the heap, for views that take a temporary over.
   virtual std::unique_ptr<Result> take() && = 0;
 
-  void init_rows(detail::RowFilter filter, std::vector<Value> buffer,
+  void init_rows(detail::RowFilter&& filter, std::vector<Value>&& buffer,
                  detail::RowBuffering buffering);
+  // The buffer the rows are read into (empty until the first refill), for lending it one.
+  std::vector<Value>& row_buffer() noexcept { return buffer_; }
   // Reads the first rows now (stream_results pre-buffers one row at creation).
   void prefetch(std::size_t rows);
   // Releases the source now (the rows are exhausted); fetching then returns nothing.
   void soft_close() noexcept;
   // Values per raw row.
-  std::size_t width() const noexcept;
+  std::size_t width() const noexcept { return width_; }
   // The keys of the raw rows (before columns()).
   const std::shared_ptr<const ResultMetadata>& source_metadata() const noexcept {
     return filter_.source();
@@ -245,7 +250,7 @@ class Result {
   std::vector<Value> read_raw_rows();
   // Makes this a fully buffered result over `rows` (rows × width raw values): the source has
   // nothing more, and fetchmany() defaults to all remaining rows.
-  void init_buffered(detail::RowFilter filter, std::vector<Value> rows);
+  void init_buffered(detail::RowFilter&& filter, std::vector<Value>&& rows);
 
   State state_ = State::open;
 
@@ -270,6 +275,7 @@ class Result {
                               std::string_view many_message);
 
   detail::RowFilter filter_;
+  std::size_t width_ = 0;  // the source's columns, read per row
   detail::RowBuffering buffering_;
   std::optional<std::size_t> yield_per_;
   std::vector<Value> buffer_;  // rows × width raw values
@@ -331,11 +337,17 @@ class CursorResult : public Result {
     bool is_update = false;
     bool executemany = false;
     bool explicit_returning = false;
-    std::vector<Row> inserted_primary_key_rows;  // insert()
-    std::vector<Row> returned_defaults_rows;     // the compiler's own RETURNING rows
-    std::vector<Params> parameters;              // insert() / update(): per parameter set
-    std::vector<std::string> prefetch_cols;
-    std::vector<std::string> postfetch_cols;
+    // What only an insert() / update() (or the compiler's own RETURNING) leaves: other results
+    // have none, and make and destroy no vector for it.
+    struct Records {
+      std::vector<Row> inserted_primary_key_rows;  // insert()
+      std::vector<Row> returned_defaults_rows;     // the compiler's own RETURNING rows
+      std::vector<Params> parameters;              // insert() / update(): per parameter set
+      std::vector<std::string> prefetch_cols;
+      std::vector<std::string> postfetch_cols;
+    };
+    std::shared_ptr<const Records> records;  // shared by spliced results
+    const Records& rows() const noexcept;    // empty Records when there are none
   };
   InsertInfo& insert_info() noexcept { return insert_; }
   // Every remaining row, read now and left in the result to be read again (the execution's own
@@ -366,7 +378,7 @@ class CursorResult : public Result {
  protected:
   std::size_t fetch_raw(std::span<Value> out, std::size_t rows) override;
   void release_source() noexcept override;
-  void recycle_buffer(std::vector<Value>&& buffer) noexcept override;
+  void recycle_buffer(std::vector<Value>& buffer) noexcept override;
   std::unique_ptr<Result> take() && override;
 
  private:

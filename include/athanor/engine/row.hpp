@@ -108,7 +108,12 @@ class Row {
   const Value& operator[](I index) const {
     return at(static_cast<std::ptrdiff_t>(index));
   }
-  const Value& at(std::ptrdiff_t index) const;
+  const Value& at(std::ptrdiff_t index) const {
+    const auto n = static_cast<std::ptrdiff_t>(size());
+    if (index < 0) index += n;
+    if (index < 0 || index >= n) throw_index_error();
+    return values_[index];
+  }
   // By column name; exc::NoSuchColumnError when absent.
   const Value& operator[](std::string_view name) const {
     return values_[metadata_->index_of(name)];
@@ -160,6 +165,7 @@ class Row {
  private:
   friend class RowMapping;
   void check_arity(std::size_t n) const;
+  [[noreturn]] static void throw_index_error();
   template <typename... T, std::size_t... I>
   std::tuple<T...> as_impl(std::index_sequence<I...>) const {
     return std::tuple<T...>(values_[I].template as<T>()...);

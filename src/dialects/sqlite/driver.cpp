@@ -48,7 +48,7 @@ void bind_time_of_day(sqlite3* db, sqlite3_stmt* stmt, int index, const Date* da
   }
 }
 
-void bind_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
+void bind_any_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
   int rc = SQLITE_OK;
   switch (v.kind()) {
     case Value::Kind::null:
@@ -87,6 +87,13 @@ void bind_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
       return;
     }
   }
+  if (rc != SQLITE_OK) raise_sqlite_error(db, rc, false);
+}
+
+// Integers, the commonest parameters, are bound without a call of their own.
+void bind_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
+  if (v.kind() != Value::Kind::integer) return bind_any_value(db, stmt, index, v);
+  const int rc = sqlite3_bind_int64(stmt, index, v.integer_unchecked());
   if (rc != SQLITE_OK) raise_sqlite_error(db, rc, false);
 }
 
@@ -164,7 +171,9 @@ class SQLiteCursor final : public dbapi::Cursor {
  public:
   explicit SQLiteCursor(SQLiteConnection* conn) noexcept : conn_(conn) {}
 
-  const dbapi::Description* description() const noexcept override { return description_.get(); }
+  const dbapi::Description* description() const noexcept override {
+    return described_ ? description_.get() : nullptr;
+  }
   std::string_view statement() const noexcept override {
     return st_ ? std::string_view(st_->sql) : std::string_view();
   }
@@ -215,6 +224,9 @@ class SQLiteCursor final : public dbapi::Cursor {
   // does (execute() steps to the first row, each fetch reads its row and steps to the next).
   bool pending_row_ = false;
   bool closed_ = false;
+  // description_ is of the last statement run; it is kept, not reset, while no statement has
+  // been (described_ false), so that running the same statement again takes no new reference.
+  bool described_ = false;
   std::shared_ptr<const dbapi::Description> description_;
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
@@ -294,7 +306,7 @@ void SQLiteCursor::drop_statement() noexcept {
 
 void SQLiteCursor::reopen() noexcept {
   closed_ = false;
-  description_.reset();
+  described_ = false;
   rowcount_ = -1;
   lastrowid_.reset();
   arraysize = 1;
@@ -325,7 +337,7 @@ void SQLiteCursor::execute_raw(std::string_view sql, std::size_t sql_hash, const
                                bool many) {
   check_open();
   drop_statement();
-  description_.reset();
+  described_ = false;
   rowcount_ = -1;
   st_ = conn_->statements().acquire(sql, sql_hash);
   try {
@@ -352,6 +364,7 @@ void SQLiteCursor::execute_once(Statement& st, const ParamRows& params) {
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(rc);
   st.refresh_after_reprepare();
   description_ = st.description;
+  described_ = true;
   if (st.is_insert) lastrowid_ = sqlite3_last_insert_rowid(db);
   if (rc == SQLITE_ROW) {
     pending_row_ = true;
