@@ -56,21 +56,23 @@ Result& Result::operator=(Result&& other) noexcept {
 
 Result::Result(std::shared_ptr<const ResultMetadata> source,
                detail::RowBuffering buffering) noexcept
-    : filter_(std::move(source)), buffering_(buffering) {
-  width_ = filter_.source() ? filter_.source()->size() : 0;
-  // A fixed buffer is the yield_per option: fetchmany() and partitions() default to its size too.
-  if (buffering.mode == detail::RowBuffering::Mode::fixed) yield_per_ = buffering.size;
+    : filter_(std::move(source)) {
+  adopt(buffering);
 }
 
 Result::~Result() = default;
 
+void Result::adopt(detail::RowBuffering buffering) noexcept {
+  width_ = filter_.source() ? filter_.source()->size() : 0;
+  buffering_ = buffering;
+  if (buffering.mode == detail::RowBuffering::Mode::fixed) yield_per_ = buffering.size;
+}
+
 void Result::init_rows(detail::RowFilter&& filter, std::vector<Value>&& buffer,
                        detail::RowBuffering buffering) {
   filter_ = std::move(filter);
-  width_ = filter_.source() ? filter_.source()->size() : 0;
   buffer_ = std::move(buffer);
-  buffering_ = buffering;
-  if (buffering.mode == detail::RowBuffering::Mode::fixed) yield_per_ = buffering.size;
+  adopt(buffering);
 }
 
 void Result::prefetch(std::size_t rows) {

@@ -273,6 +273,9 @@ class Result {
   void hard_close() noexcept;
   std::optional<Row> only_row(detail::RowFilter& filter, bool require_one,
                               std::string_view many_message);
+  // Takes `buffering` for the source now in filter_, and what follows from both: the width and,
+  // for a fixed buffer (the yield_per option), the default size of fetchmany() and partitions().
+  void adopt(detail::RowBuffering buffering) noexcept;
 
   detail::RowFilter filter_;
   std::size_t width_ = 0;  // the source's columns, read per row
