@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <typeinfo>
 
 #include "athanor/exc.hpp"
 #include "sql/compiler.hpp"
@@ -198,6 +199,96 @@ void KeyWalk::select(const SelectData& s) {
   if (s.offset) node(s.offset);
 }
 
+// ---- comparing two trees
+// --------------------------------------------------------------------------
+
+namespace {
+
+// Compares a statement's tree with a prototype's (Statement::same_shape): true only when the walk
+// above would write the same key for both. It reads the fields the walk reads, in the walk's
+// order, and lists the new tree's literals as the walk would. Where the walk would follow a
+// subquery, a join or a nested select, it gives up: the walk decides those.
+class ShapeMatch {
+ public:
+  explicit ShapeMatch(std::vector<LiteralSlot>& slots) : slots_(slots) { slots_.clear(); }
+
+  bool select(const SelectData& a, const SelectData& b) {
+    if (a.distinct != b.distinct || a.star != b.star || a.columns.size() != b.columns.size() ||
+        a.froms.size() != b.froms.size() || a.where.size() != b.where.size() ||
+        a.group_by.size() != b.group_by.size() || a.having.size() != b.having.size() ||
+        a.order_by.size() != b.order_by.size() || !a.limit != !b.limit || !a.offset != !b.offset) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.froms.size(); ++i) {
+      if (!plain_from(a.froms[i], b.froms[i])) return false;
+    }
+    return nodes(as_span(a.columns), as_span(b.columns)) &&
+           nodes(as_span(a.where), as_span(b.where)) &&
+           nodes(as_span(a.group_by), as_span(b.group_by)) &&
+           nodes(as_span(a.having), as_span(b.having)) &&
+           nodes(as_span(a.order_by), as_span(b.order_by)) &&
+           (!a.limit || node(*a.limit, *b.limit)) && (!a.offset || node(*a.offset, *b.offset));
+  }
+
+ private:
+  // The same table, or the same alias of one: keyed by what never changes, with no literals.
+  static bool plain_from(const std::shared_ptr<const FromData>& a,
+                         const std::shared_ptr<const FromData>& b) {
+    if (a != b) return false;
+    return a->kind == FromKind::table ||
+           (a->kind == FromKind::alias &&
+            static_cast<const AliasData&>(*a).element->kind == FromKind::table);
+  }
+
+  // Lists of equal size (checked by the caller).
+  bool nodes(std::span<const NodePtr> a, std::span<const NodePtr> b) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!a[i] || !b[i] ? a[i] != b[i] : !node(*a[i], *b[i])) return false;
+    }
+    return true;
+  }
+
+  bool node(const Node& a, const Node& b) {
+    if (a.kind == NodeKind::column) {
+      // A column's key is its own fields and its FROM's: the same node has the same key, unless
+      // it is a subquery's column (the subquery's key carries literals).
+      return &a == &b && (!a.from || a.from->kind != FromKind::subquery);
+    }
+    if (a.kind != b.kind || a.op != b.op || a.type != b.type || a.select || b.select ||
+        a.args.size() != b.args.size()) {
+      return false;
+    }
+    switch (a.kind) {
+      case NodeKind::bind:
+        if (a.unique != b.unique || a.has_value != b.has_value || a.expanding != b.expanding ||
+            a.name != b.name) {
+          return false;
+        }
+        if (a.expanding) {
+          if (a.values.size() != b.values.size()) return false;
+          for (std::size_t i = 0; i < a.values.size(); ++i) {
+            slots_.push_back({&a, static_cast<int>(i)});
+          }
+        } else if (a.has_value) {
+          slots_.push_back({&a, -1});
+        }
+        return true;
+      case NodeKind::function:
+      case NodeKind::label:
+      case NodeKind::text:
+        if (a.name != b.name) return false;
+        break;
+      default:
+        break;
+    }
+    return nodes(as_span(a.args), as_span(b.args));
+  }
+
+  std::vector<LiteralSlot>& slots_;
+};
+
+}  // namespace
+
 // ---- structural helpers
 // --------------------------------------------------------------------------
 
@@ -346,6 +437,15 @@ void walk_return_defaults(detail::KeyWalk& w, const DmlData& d) {
 void Select::walk(detail::KeyWalk& w) const {
   w.tag('s');
   w.select(*data_);
+}
+
+std::shared_ptr<const Statement> Select::prototype() const {
+  return std::make_shared<const Select>(*this);
+}
+
+bool Select::same_shape(const Statement& prototype, std::vector<detail::LiteralSlot>& slots) const {
+  if (typeid(prototype) != typeid(Select)) return false;
+  return detail::ShapeMatch(slots).select(*data_, *static_cast<const Select&>(prototype).data_);
 }
 
 void Insert::walk(detail::KeyWalk& w) const {

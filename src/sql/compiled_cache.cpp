@@ -20,15 +20,22 @@ CompiledCache::CompiledCache(std::size_t capacity, std::function<void(const std:
       capacity_(capacity),
       on_prune_(std::move(on_prune)) {}
 
-std::shared_ptr<const Compiled> CompiledCache::find(std::string_view key) {
-  LastHit& last = last_hit_;
+CompiledCache::Entry* CompiledCache::remembered() const noexcept {
+  const LastHit& last = last_hit_;
   // Dropping entries bumps the generation, so a remembered entry is never served once a lookup
   // can see that the cache dropped it (one racing with the drop may still get it, intact).
-  if (last.cache == id_ && last.generation == generation_.load(std::memory_order_acquire) &&
-      last.entry->key == key) {
-    use(*last.entry);
-    return last.entry->compiled;
+  if (last.cache == id_ && last.generation == generation_.load(std::memory_order_acquire)) {
+    return last.entry.get();
   }
+  return nullptr;
+}
+
+std::shared_ptr<const Compiled> CompiledCache::find(std::string_view key) {
+  if (Entry* entry = remembered(); entry && entry->key == key) {
+    use(*entry);
+    return entry->compiled;
+  }
+  LastHit& last = last_hit_;
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;

@@ -44,6 +44,16 @@ class CompiledCache {
     std::shared_ptr<const Compiled> made = make();
     return add(key, std::move(made), std::chrono::steady_clock::now() - start);
   }
+  // The thread's last hit in this cache, stamped as used, if the cache still holds it and
+  // `same(key, compiled)` says the statement at hand has its key; null otherwise. A statement
+  // rebuilt in a loop that compares itself with the entry's prototype skips its key walk.
+  template <typename Same>
+  std::shared_ptr<const Compiled> find_remembered_if(Same&& same) {
+    Entry* entry = remembered();
+    if (!entry || !same(std::string_view(entry->key), *entry->compiled)) return nullptr;
+    use(*entry);
+    return entry->compiled;
+  }
   void clear();
   std::size_t size() const;
   std::size_t capacity() const noexcept { return capacity_; }
@@ -61,6 +71,8 @@ class CompiledCache {
     std::shared_ptr<Entry> entry;
   };
 
+  // The thread's last hit, unless the cache has dropped entries since (or it is another cache's).
+  Entry* remembered() const noexcept;
   // The entry for `key`, stamped as just used; null when absent.
   std::shared_ptr<const Compiled> find(std::string_view key);
   // Stores `made` unless another thread stored `key` meanwhile (then theirs is returned).

@@ -165,35 +165,57 @@ class BorrowedBuffers {
 
 CompileResult Statement::compile(const CompileRequest& request) const {
   const Value* translate = find_translate_map(request.options, options_);
+  if (translate && translate->kind() != Value::Kind::text) translate = nullptr;
+  // The key's first byte says what shapes it besides the statement: executemany, and whether a
+  // schema_translate_map follows. No dialect: a cache belongs to one engine, so it only ever sees
+  // that one dialect.
+  const char prefix = translate             ? (request.executemany ? 'U' : 'T')
+                      : request.executemany ? 'M'
+                                            : 'S';
   BorrowedBuffers borrowed;
-  detail::KeyWalk w(borrowed.get(), request.parameters, false);
-  // No dialect in the key: a cache belongs to one engine, so it only ever sees that one dialect.
-  w.tag(request.executemany ? 'M' : 'S');
-  if (translate && translate->kind() == Value::Kind::text) w.text(translate->as<std::string>());
-  walk(w);
+  detail::KeyBuffers& buffers = borrowed.get();
 
   CompileResult result;
   std::shared_ptr<const Compiled> compiled;
-  if (!request.cache || !w.cacheable) {
-    const auto start = std::chrono::steady_clock::now();
-    compiled =
-        compile_fresh(&request.dialect, request.parameters, request.options, request.executemany);
-    result.compile_time = std::chrono::steady_clock::now() - start;
-    result.outcome = w.cacheable ? CacheOutcome::disabled : CacheOutcome::no_key;
-  } else {
-    auto found = request.cache->get_or_create(w.key(), [&] {
+  // A statement rebuilt in a loop: compared with the one its thread's last entry was compiled
+  // from, it skips its key walk. Not with a schema_translate_map, whose text the key carries too.
+  if (request.cache && !translate) {
+    compiled = request.cache->find_remembered_if([&](std::string_view key, const Compiled& c) {
+      return key.front() == prefix && c.prototype && same_shape(*c.prototype, buffers.slots);
+    });
+    result.outcome = CacheOutcome::cached;
+  }
+  if (!compiled) {
+    detail::KeyWalk w(buffers, request.parameters, false);
+    w.tag(prefix);
+    if (translate) w.text(translate->as<std::string>());
+    walk(w);
+    auto compile = [&] {
       return compile_fresh(&request.dialect, request.parameters, request.options,
                            request.executemany);
-    });
-    compiled = std::move(found.compiled);
-    result.outcome = found.created ? CacheOutcome::generated : CacheOutcome::cached;
-    result.compile_time = found.compile_time;
+    };
+    if (!request.cache || !w.cacheable) {
+      const auto start = std::chrono::steady_clock::now();
+      compiled = compile();
+      result.compile_time = std::chrono::steady_clock::now() - start;
+      result.outcome = w.cacheable ? CacheOutcome::disabled : CacheOutcome::no_key;
+    } else {
+      auto found = request.cache->get_or_create(w.key(), [&] {
+        auto made = compile();
+        made->prototype = prototype();
+        return made;
+      });
+      compiled = std::move(found.compiled);
+      result.outcome = found.created ? CacheOutcome::generated : CacheOutcome::cached;
+      result.compile_time = found.compile_time;
+    }
   }
 
   if (!compiled->fixed_values.empty()) result.bound = BoundValues(compiled->fixed_values);
+  const auto& slots = buffers.slots;
   const auto& names = compiled->literal_names;
-  for (std::size_t i = 0; i < w.slots.size() && i < names.size(); ++i) {
-    if (!names[i].empty()) result.bound.set(names[i], w.slots[i].value());
+  for (std::size_t i = 0; i < slots.size() && i < names.size(); ++i) {
+    if (!names[i].empty()) result.bound.set(names[i], slots[i].value());
   }
 
   result.compiled = compiled.get();

@@ -28,6 +28,8 @@ class ResultMetadata;
 
 namespace athanor::sql {
 
+class Statement;
+
 struct Compiled {
   std::string sql;           // in the dialect's paramstyle
   std::size_t sql_hash = 0;  // std::hash<std::string_view> of sql, for the driver's statement cache
@@ -47,6 +49,10 @@ struct Compiled {
   // Keeps the tables named by address in the cache key alive, so an address in a key can never be
   // reused by a different table while the entry exists.
   std::shared_ptr<const void> anchor;
+  // The statement a cached form was compiled from (as SQLAlchemy's Compiled keeps its statement,
+  // literal values included): a later statement compares its tree with this one, which is
+  // cheaper than walking its key (Statement::same_shape). Null outside the cache.
+  std::shared_ptr<const Statement> prototype;
   bool is_insert = false;
   bool is_update = false;
   bool is_delete = false;

@@ -108,6 +108,9 @@ class Select : public Statement {
   std::shared_ptr<const SelectData> shared_data() const { return data_; }
   void walk(detail::KeyWalk& w) const override;
   void render(detail::SqlCompiler& c) const override;
+  std::shared_ptr<const Statement> prototype() const override;
+  bool same_shape(const Statement& prototype,
+                  std::vector<detail::LiteralSlot>& slots) const override;
 
  private:
   SelectData& mut();

@@ -4,7 +4,9 @@
 // Each execution walks the statement once: the walk yields its structural cache key (tables by
 // identity, columns, operators, types — never bound values) and its literal values in walk
 // order. A cache hit pairs those values with the names the cached Compiled recorded for them, so
-// a statement rebuilt on every call with new values compiles once per structure.
+// a statement rebuilt on every call with new values compiles once per structure. A select() run
+// again on the same thread compares its tree with the one its cached form was compiled from
+// (same_shape) instead of walking its key.
 #pragma once
 
 #include <initializer_list>
@@ -21,6 +23,7 @@ namespace athanor::sql {
 namespace detail {
 class KeyWalk;
 class SqlCompiler;
+struct LiteralSlot;
 }  // namespace detail
 
 // The value of the schema_translate_map execution option: schema → schema, nullopt standing for
@@ -50,6 +53,16 @@ class Statement : public Executable {
   // Statement kinds the compiler dispatches on.
   virtual void walk(detail::KeyWalk& w) const = 0;
   virtual void render(detail::SqlCompiler& c) const = 0;
+  // A copy for a cached Compiled to keep as its prototype, from a class that can compare later
+  // statements with it (same_shape); null from the others.
+  virtual std::shared_ptr<const Statement> prototype() const { return nullptr; }
+  // True only when this statement's cache key equals `prototype`'s (its Compiled's, of any
+  // class), decided by comparing the two trees; `slots` then lists this statement's literals as
+  // the key walk would. False leaves the question to the key walk.
+  virtual bool same_shape(const Statement& /*prototype*/,
+                          std::vector<detail::LiteralSlot>& /*slots*/) const {
+    return false;
+  }
 
  protected:
   Statement() = default;
