@@ -303,12 +303,8 @@ const TableData& underlying_table(const FromData& f) {
   }
 }
 
-const std::string& bind_key_for(const Node& other) {
+const std::string& anonymous_bind_key() {
   static const std::string anonymous = "param";
-  if (other.kind == NodeKind::column || other.kind == NodeKind::function ||
-      other.kind == NodeKind::text) {
-    return other.name;
-  }
   return anonymous;
 }
 

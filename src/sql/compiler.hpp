@@ -273,8 +273,16 @@ void collect_froms(const Node& n, std::vector<std::shared_ptr<const FromData>>& 
 
 // The name a SELECT exports a column under (what a subquery's .c(name) finds).
 std::string exported_name(const Node& n);
-// The key ("id" in id_1) a literal compared to `other` is named after.
-const std::string& bind_key_for(const Node& other);
+// The key ("id" in id_1) a literal compared to `other` is named after. Inline: every comparison
+// with a value asks.
+const std::string& anonymous_bind_key();
+inline const std::string& bind_key_for(const Node& other) {
+  if (other.kind == NodeKind::column || other.kind == NodeKind::function ||
+      other.kind == NodeKind::text) {
+    return other.name;
+  }
+  return anonymous_bind_key();
+}
 // A literal not yet compared to anything (a C++ value converted to a ColumnElement): its key is
 // still open, to be taken from the operand it meets.
 inline bool is_open_literal(const Node& n) {

@@ -11,17 +11,17 @@ namespace athanor::sql {
 Select::Select(std::span<const SelectArg> items) : data_(detail::make_tree_part<SelectData>()) {
   std::size_t columns = 0;
   for (const auto& item : items) {
-    const auto* f = std::get_if<FromClause>(&item.item);
+    const FromClause* f = item.from();
     columns += f && f->from_data()->kind == FromKind::table
                    ? static_cast<const TableData&>(*f->from_data()).columns.size()
                    : 1;
   }
   data_->columns.reserve(columns);
   for (const auto& item : items) {
-    if (auto* e = std::get_if<ColumnElement>(&item.item)) {
+    if (const ColumnElement* e = item.column()) {
       data_->columns.push_back(e->node());
     } else {
-      const auto& f = std::get<FromClause>(item.item);
+      const FromClause& f = *item.from();
       data_->froms.push_back(f.from_data());
       if (f.from_data()->kind == FromKind::subquery) {
         const auto& sq = static_cast<const SubqueryData&>(*f.from_data());

@@ -13,7 +13,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "athanor/sql/elements.hpp"
@@ -59,14 +58,25 @@ struct JoinData : FromData {
   bool full = false;
 };
 
-// What select(...) accepts: a column expression or a whole FROM (its columns).
-using SelectItem = std::variant<ColumnElement, FromClause>;
-struct SelectArg {
-  SelectArg(const ColumnElement& e) : item(e) {}  // NOLINT: implicit, select(a, b) reads as SQL
-  SelectArg(const Column& e) : item(ColumnElement(e)) {}  // NOLINT
-  SelectArg(const FromClause& f) : item(f) {}             // NOLINT
-  SelectArg(const Table& t) : item(FromClause(t)) {}      // NOLINT
-  SelectItem item;
+// What select(...) accepts: a column expression or a whole FROM (its columns). An argument lives
+// only for the select() call, so it refers to what the caller passed rather than sharing it
+// (a share per argument was a good part of building a statement); only a value that first becomes
+// an expression, as in select(5), is held here. Not copyable: it may point into itself.
+class SelectArg {
+ public:
+  SelectArg(const ColumnElement& e) : column_(&e) {}  // NOLINT: implicit, select(a, b) reads as SQL
+  SelectArg(ColumnElement&& e) : owned_(std::move(e)), column_(&owned_) {}  // NOLINT
+  SelectArg(const FromClause& f) : from_(&f) {}                             // NOLINT
+  SelectArg(const SelectArg&) = delete;
+  SelectArg& operator=(const SelectArg&) = delete;
+
+  const ColumnElement* column() const noexcept { return column_; }  // null for a FROM
+  const FromClause* from() const noexcept { return from_; }         // null for a column
+
+ private:
+  ColumnElement owned_;
+  const ColumnElement* column_ = nullptr;
+  const FromClause* from_ = nullptr;
 };
 
 class Select : public Statement {
