@@ -94,10 +94,11 @@ ColumnElement compare(const ColumnElement& a, Op op, const ColumnElement& b) {
 
 }  // namespace
 
-ColumnElement compare_value(const ColumnElement& a, Op op, Value b) {
+ColumnElement compare_value(ColumnElement a, Op op, Value b) {
   if (b.is_null() || is_open_literal(*a.node())) return compare(a, op, ColumnElement(std::move(b)));
   const TypeEngine own_type = type_of_value(b);
-  return binary_node(a.node(), op, keyed_literal(std::move(b), own_type, *a.node()), Boolean());
+  NodePtr bind = keyed_literal(std::move(b), own_type, *a.node());
+  return binary_node(std::move(a).node(), op, std::move(bind), Boolean());
 }
 
 namespace {

@@ -45,8 +45,8 @@ SelectData& Select::mut() {
   return *data_;
 }
 
-Select&& Select::where(const ColumnElement& c) && {
-  mut().where.push_back(c.node());
+Select&& Select::where(ColumnElement c) && {
+  mut().where.push_back(std::move(c).node());
   return std::move(*this);
 }
 Select&& Select::order_by(std::vector<ColumnElement> cs) && {

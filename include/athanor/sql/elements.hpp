@@ -130,7 +130,9 @@ class ColumnElement {
   ColumnElement(const char* v) : ColumnElement(Value(v)) {}             // NOLINT
   ColumnElement(std::string v) : ColumnElement(Value(std::move(v))) {}  // NOLINT
 
-  const NodePtr& node() const noexcept { return node_; }
+  const NodePtr& node() const& noexcept { return node_; }
+  // A temporary expression hands its node over: no reference count to raise and drop again.
+  NodePtr node() && noexcept { return std::move(node_); }
   const TypeEngine& type() const noexcept { return node_->type; }
 
   ColumnElement label(std::string name) const;
@@ -198,30 +200,34 @@ concept PlainValue =
     !std::same_as<std::remove_cvref_t<V>, bool> && std::constructible_from<Value, V> &&
     (std::integral<std::remove_cvref_t<V>> || std::floating_point<std::remove_cvref_t<V>> ||
      std::convertible_to<V, std::string_view>);
-ColumnElement compare_value(const ColumnElement& a, Op op, Value b);
-template <std::derived_from<ColumnElement> E, PlainValue V>
-ColumnElement operator==(const E& a, V&& b) {
-  return compare_value(a, Op::eq, Value(std::forward<V>(b)));
+// An expression, taken by forwarding reference so that a temporary one (users.c("id") == 5) is
+// moved into the new node rather than shared.
+template <typename E>
+concept Expression = std::derived_from<std::remove_cvref_t<E>, ColumnElement>;
+ColumnElement compare_value(ColumnElement a, Op op, Value b);
+template <Expression E, PlainValue V>
+ColumnElement operator==(E&& a, V&& b) {
+  return compare_value(std::forward<E>(a), Op::eq, Value(std::forward<V>(b)));
 }
-template <std::derived_from<ColumnElement> E, PlainValue V>
-ColumnElement operator!=(const E& a, V&& b) {
-  return compare_value(a, Op::ne, Value(std::forward<V>(b)));
+template <Expression E, PlainValue V>
+ColumnElement operator!=(E&& a, V&& b) {
+  return compare_value(std::forward<E>(a), Op::ne, Value(std::forward<V>(b)));
 }
-template <std::derived_from<ColumnElement> E, PlainValue V>
-ColumnElement operator<(const E& a, V&& b) {
-  return compare_value(a, Op::lt, Value(std::forward<V>(b)));
+template <Expression E, PlainValue V>
+ColumnElement operator<(E&& a, V&& b) {
+  return compare_value(std::forward<E>(a), Op::lt, Value(std::forward<V>(b)));
 }
-template <std::derived_from<ColumnElement> E, PlainValue V>
-ColumnElement operator<=(const E& a, V&& b) {
-  return compare_value(a, Op::le, Value(std::forward<V>(b)));
+template <Expression E, PlainValue V>
+ColumnElement operator<=(E&& a, V&& b) {
+  return compare_value(std::forward<E>(a), Op::le, Value(std::forward<V>(b)));
 }
-template <std::derived_from<ColumnElement> E, PlainValue V>
-ColumnElement operator>(const E& a, V&& b) {
-  return compare_value(a, Op::gt, Value(std::forward<V>(b)));
+template <Expression E, PlainValue V>
+ColumnElement operator>(E&& a, V&& b) {
+  return compare_value(std::forward<E>(a), Op::gt, Value(std::forward<V>(b)));
 }
-template <std::derived_from<ColumnElement> E, PlainValue V>
-ColumnElement operator>=(const E& a, V&& b) {
-  return compare_value(a, Op::ge, Value(std::forward<V>(b)));
+template <Expression E, PlainValue V>
+ColumnElement operator>=(E&& a, V&& b) {
+  return compare_value(std::forward<E>(a), Op::ge, Value(std::forward<V>(b)));
 }
 
 ColumnElement and_(std::vector<ColumnElement> clauses);

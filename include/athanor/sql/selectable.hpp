@@ -84,7 +84,7 @@ class Select : public Statement {
   explicit Select(std::span<const SelectArg> items);
 
   Select where(const ColumnElement& c) const& { return Select(*this).where(c); }
-  Select&& where(const ColumnElement& c) &&;
+  Select&& where(ColumnElement c) &&;
   Select order_by(std::vector<ColumnElement> cs) const& { return Select(*this).order_by(cs); }
   Select&& order_by(std::vector<ColumnElement> cs) &&;
   Select group_by(std::vector<ColumnElement> cs) const& { return Select(*this).group_by(cs); }
