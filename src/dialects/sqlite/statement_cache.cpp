@@ -104,16 +104,15 @@ std::unique_ptr<Statement> prepare(sqlite3* db, std::string_view sql, std::size_
   if (st->stmt) {
     st->description = describe(st->stmt, known);
     st->reprepares = sqlite3_stmt_status(st->stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+    st->parameters = sqlite3_bind_parameter_count(st->stmt);
   }
   return st;
 }
 
 }  // namespace
 
-void Statement::refresh_after_reprepare() {
-  const int n = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
-  if (n == reprepares) return;
-  reprepares = n;
+void Statement::redescribe(int new_reprepares) {
+  reprepares = new_reprepares;
   description = describe(stmt, description);
 }
 
