@@ -116,14 +116,7 @@ void Statement::redescribe(int new_reprepares) {
   description = describe(stmt, description);
 }
 
-Statement* StatementCache::acquire(std::string_view sql, std::size_t hash) {
-  // The statement run last is the likeliest to run again (a loop over one query): no hashing
-  // into the table for it.
-  if (Statement* mru = entries_.newest();
-      mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
-    mru->in_use = true;
-    return mru;
-  }
+Statement* StatementCache::acquire_other(std::string_view sql, std::size_t hash) {
   std::shared_ptr<const dbapi::Description> known;
   bool busy = false;
   if (Statement* st = entries_.find(Key{sql, hash})) {

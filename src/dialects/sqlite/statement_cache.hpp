@@ -60,7 +60,16 @@ class StatementCache {
 
   // A statement for `sql` (hash = std::hash<std::string_view>), marked in use. Throws
   // dbapi::Error when SQLite rejects the SQL or it holds more than one statement.
-  Statement* acquire(std::string_view sql, std::size_t hash);
+  Statement* acquire(std::string_view sql, std::size_t hash) {
+    // The statement run last is the likeliest to run again (a loop over one query): no hashing
+    // into the table for it, and no call.
+    if (Statement* mru = entries_.newest();
+        mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
+      mru->in_use = true;
+      return mru;
+    }
+    return acquire_other(sql, hash);
+  }
   // Resets the statement and takes it back; finalizes it when it is not cached.
   void release(Statement* st) noexcept;
   // Finalizes every cached statement; none may be in use.
@@ -78,6 +87,8 @@ class StatementCache {
   };
 
   static Key key_of(const Statement& st) noexcept { return {st.sql, st.hash}; }
+  // acquire() when the newest statement will not do: a lookup in the table, else a prepare.
+  Statement* acquire_other(std::string_view sql, std::size_t hash);
   void evict_oldest() noexcept;
 
   sqlite3* db_;
