@@ -104,9 +104,9 @@ class Value {
   void set_null() noexcept { kind_ = Kind::null; }
   void set_integer(std::int64_t i) noexcept { kind_ = Kind::integer, num_.i = i; }
   void set_real(double d) noexcept { kind_ = Kind::real, num_.d = d; }
-  void set_text(std::string_view s) { kind_ = Kind::text, str_.assign(s.data(), s.size()); }
+  void set_text(std::string_view s) { kind_ = Kind::text, overwrite(s.data(), s.size()); }
   void set_blob(std::span<const std::byte> b) {
-    kind_ = Kind::blob, str_.assign(reinterpret_cast<const char*>(b.data()), b.size());
+    kind_ = Kind::blob, overwrite(reinterpret_cast<const char*>(b.data()), b.size());
   }
 
   // Python's repr() of the equivalent object: None, 5, 1.5, 'text', b'..', datetime.date(...).
@@ -117,6 +117,18 @@ class Value {
   friend bool operator==(const Value& a, const Value& b) noexcept;
 
  private:
+  // Bytes no longer than those they replace (most values of a reused row buffer) are moved over
+  // them, without std::string::assign's general path (growth, aliasing). memmove, not memcpy:
+  // the new bytes may be a view of the old.
+  void overwrite(const char* p, std::size_t n) {
+    if (n > str_.size()) {
+      str_.assign(p, n);
+      return;
+    }
+    std::char_traits<char>::move(str_.data(), p, n);
+    str_.resize(n);
+  }
+
   Kind kind_ = Kind::null;
   union {
     std::int64_t i;

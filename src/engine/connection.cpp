@@ -100,12 +100,12 @@ void ConnectionState::log_debug(std::string_view message) const {
   }
 }
 
-void ConnectionState::check_open() const {
-  if (closed()) throw exc::ResourceClosedError("This Connection is closed");
+void ConnectionState::throw_closed() const {
+  throw exc::ResourceClosedError("This Connection is closed");
 }
 
 dbapi::Connection& ConnectionState::reconnect() {
-  if (!can_reconnect) throw exc::ResourceClosedError("This Connection is closed");
+  if (!can_reconnect) throw_closed();
   if (root) throw_pending_rollback();
   try {
     proxy = core.current_pool().connect();

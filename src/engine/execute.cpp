@@ -514,9 +514,14 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   const sql::BoundValues* bound = compiled.bound.empty() ? nullptr : &compiled.bound;
   const std::size_t width = c.positional_names.size();
   ParamRefs refs;
-  std::vector<const Value*> flat;
-  std::vector<Params> named_storage;
-  std::vector<const Params*> named_refs;
+  // What executemany and the named paramstyles point `rows` into: a single positional execution
+  // makes and destroys none of it.
+  struct RowStorage {
+    std::vector<const Value*> flat;
+    std::vector<Params> named;
+    std::vector<const Params*> named_refs;
+  };
+  std::optional<RowStorage> storage_of_rows;
   dbapi::ParamRows rows;
   static const Params no_params;
   const NamedSet no_set(no_params);
@@ -529,14 +534,16 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
       }
     }
     if (c.named_paramstyle) {
-      rows = bind_named(c, sets, defaults, bound, many, self.core.hide_parameters, named_storage,
-                        named_refs);
+      RowStorage& named = storage_of_rows.emplace();
+      rows = bind_named(c, sets, defaults, bound, many, self.core.hide_parameters, named.named,
+                        named.named_refs);
     } else if (!many) {
       refs.reserve(width);
       bind_row(c, given.front(), defaults_of(0), bound, std::nullopt, self.core.hide_parameters,
                refs);
       if (width) rows = dbapi::ParamRows::positional(refs.span(), width);
     } else {
+      std::vector<const Value*>& flat = storage_of_rows.emplace().flat;
       flat.reserve(width * sets.size());
       for (std::size_t i = 0; i < sets.size(); ++i) {
         refs.reserve(width);
@@ -555,18 +562,19 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   self.check_transaction_usable();
   if (!self.in_begin) self.autobegin();
 
-  CursorCall call;
-  call.sql = c.sql;
-  call.sql_hash = c.sql_hash;
-  call.params = rows;
-  call.many = many;
-  call.compiled = &c;
-  call.outcome = compiled.outcome;
-  call.compile_time = compiled.compile_time;
-  call.options = &opts;
-  call.kind = textual                                     ? CursorCall::Kind::text
-              : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
-                                                          : CursorCall::Kind::select;
+  // Every member named: the call is written once instead of zeroed first.
+  CursorCall call{.sql = c.sql,
+                  .sql_hash = c.sql_hash,
+                  .params = rows,
+                  .many = many,
+                  .compiled = &c,
+                  .raw_badge = nullptr,
+                  .outcome = compiled.outcome,
+                  .compile_time = compiled.compile_time,
+                  .options = &opts,
+                  .kind = textual                                     ? CursorCall::Kind::text
+                          : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
+                                                                      : CursorCall::Kind::select};
   CursorResult result =
       many && !textual && uses_insertmanyvalues(c)
           ? execute_insertmanyvalues(

@@ -188,7 +188,11 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   }
   // dbapi_connection() without a live driver connection.
   dbapi::Connection& reconnect();
-  void check_open() const;  // exc::ResourceClosedError "This Connection is closed"
+  // Inline, as every execution checks it; the throw is out of line.
+  void check_open() const {
+    if (closed()) throw_closed();
+  }
+  [[noreturn]] void throw_closed() const;  // exc::ResourceClosedError "This Connection is closed"
   // The execute()-time checks: an inactive attached transaction, a finished begin(fn) block.
   void check_transaction_usable() const {
     if ((root && !root->active) || (nested && !nested->active) || (context && !context->active)) {

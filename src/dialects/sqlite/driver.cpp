@@ -123,8 +123,9 @@ void bind_named(sqlite3* db, sqlite3_stmt* stmt, int count, const Params& set) {
 }
 
 // Binds parameter row `i` (no row at all when `params` has none).
-void bind_row(sqlite3* db, sqlite3_stmt* stmt, const ParamRows& params, std::size_t i) {
-  const int count = sqlite3_bind_parameter_count(stmt);
+void bind_row(sqlite3* db, const Statement& st, const ParamRows& params, std::size_t i) {
+  sqlite3_stmt* stmt = st.stmt;
+  const int count = st.parameters;
   if (params.is_named()) {
     bind_named(db, stmt, count, params.named_row(i));
     return;
@@ -354,7 +355,7 @@ void SQLiteCursor::execute_raw(std::string_view sql, std::size_t sql_hash, const
 
 void SQLiteCursor::execute_once(Statement& st, const ParamRows& params) {
   sqlite3* db = conn_->db();
-  bind_row(db, st.stmt, params, 0);
+  bind_row(db, st, params, 0);
   if (!st.stmt) {  // blank SQL: nothing to run
     drop_statement();
     return;
@@ -380,7 +381,7 @@ void SQLiteCursor::execute_many(Statement& st, const ParamRows& params) {
   sqlite3* db = conn_->db();
   rowcount_ = st.is_dml ? 0 : -1;
   for (std::size_t i = 0; i < params.rows(); ++i) {
-    bind_row(db, st.stmt, params, i);
+    bind_row(db, st, params, i);
     if (!st.stmt) continue;
     if (i == 0) conn_->begin_if_needed(st);
     const int rc = sqlite3_step(st.stmt);

@@ -104,27 +104,19 @@ std::unique_ptr<Statement> prepare(sqlite3* db, std::string_view sql, std::size_
   if (st->stmt) {
     st->description = describe(st->stmt, known);
     st->reprepares = sqlite3_stmt_status(st->stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+    st->parameters = sqlite3_bind_parameter_count(st->stmt);
   }
   return st;
 }
 
 }  // namespace
 
-void Statement::refresh_after_reprepare() {
-  const int n = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
-  if (n == reprepares) return;
-  reprepares = n;
+void Statement::redescribe(int new_reprepares) {
+  reprepares = new_reprepares;
   description = describe(stmt, description);
 }
 
-Statement* StatementCache::acquire(std::string_view sql, std::size_t hash) {
-  // The statement run last is the likeliest to run again (a loop over one query): no hashing
-  // into the table for it.
-  if (Statement* mru = entries_.newest();
-      mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
-    mru->in_use = true;
-    return mru;
-  }
+Statement* StatementCache::acquire_other(std::string_view sql, std::size_t hash) {
   std::shared_ptr<const dbapi::Description> known;
   bool busy = false;
   if (Statement* st = entries_.find(Key{sql, hash})) {

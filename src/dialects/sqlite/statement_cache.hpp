@@ -26,8 +26,12 @@ struct Statement : detail::LruEntry<Statement> {
   ~Statement() { sqlite3_finalize(stmt); }
 
   // After sqlite3_step: SQLite re-prepares a statement behind our back when the schema changed,
-  // and its columns may differ then.
-  void refresh_after_reprepare();
+  // and its columns may differ then. Inline: it runs on every execution, and almost never finds a
+  // re-prepare.
+  void refresh_after_reprepare() {
+    const int n = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+    if (n != reprepares) redescribe(n);
+  }
 
   sqlite3_stmt* stmt = nullptr;  // null when the SQL holds no statement (blank, comments only)
   std::string sql;
@@ -36,10 +40,15 @@ struct Statement : detail::LruEntry<Statement> {
   // back to the cache (or was finalized). Null when the statement returns no columns.
   std::shared_ptr<const dbapi::Description> description;
   int reprepares = 0;
+  // sqlite3_bind_parameter_count, fixed by the SQL text (a re-prepare does not change it).
+  int parameters = 0;
   bool begins_transaction = true;  // false for BEGIN, COMMIT, PRAGMA, ...: no implicit BEGIN
   bool is_dml = false;             // INSERT, UPDATE, DELETE, REPLACE: rowcount applies
   bool is_insert = false;          // INSERT, REPLACE: lastrowid applies
   bool in_use = false;
+
+ private:
+  void redescribe(int new_reprepares);
 };
 
 class StatementCache {
@@ -51,7 +60,16 @@ class StatementCache {
 
   // A statement for `sql` (hash = std::hash<std::string_view>), marked in use. Throws
   // dbapi::Error when SQLite rejects the SQL or it holds more than one statement.
-  Statement* acquire(std::string_view sql, std::size_t hash);
+  Statement* acquire(std::string_view sql, std::size_t hash) {
+    // The statement run last is the likeliest to run again (a loop over one query): no hashing
+    // into the table for it, and no call.
+    if (Statement* mru = entries_.newest();
+        mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
+      mru->in_use = true;
+      return mru;
+    }
+    return acquire_other(sql, hash);
+  }
   // Resets the statement and takes it back; finalizes it when it is not cached.
   void release(Statement* st) noexcept;
   // Finalizes every cached statement; none may be in use.
@@ -69,6 +87,8 @@ class StatementCache {
   };
 
   static Key key_of(const Statement& st) noexcept { return {st.sql, st.hash}; }
+  // acquire() when the newest statement will not do: a lookup in the table, else a prepare.
+  Statement* acquire_other(std::string_view sql, std::size_t hash);
   void evict_oldest() noexcept;
 
   sqlite3* db_;
