@@ -68,7 +68,7 @@ const Value& LiteralSlot::value() const {
 
 }  // namespace detail
 
-BoundValues::BoundValues(const Params& params) {
+void BoundValues::add_all(const Params& params) {
   items_.reserve(params.size());
   for (const auto& [name, value] : params) items_.emplace_back(&name, &value);
 }

@@ -129,7 +129,10 @@ enum class CacheOutcome { generated, cached, no_key, disabled };
 class BoundValues {
  public:
   BoundValues() = default;
-  explicit BoundValues(const Params& params);
+  // Inline: most text() constructs have no values of their own, and each execution makes one.
+  explicit BoundValues(const Params& params) {
+    if (!params.empty()) add_all(params);
+  }
 
   // Inserts or replaces; `name` and `value` must outlive this.
   void set(const std::string& name, const Value& value);
@@ -138,6 +141,8 @@ class BoundValues {
   Params to_params() const;
 
  private:
+  void add_all(const Params& params);
+
   boost::container::small_vector<std::pair<const std::string*, const Value*>, 4> items_;
 };
 
