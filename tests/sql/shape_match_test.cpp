@@ -1,7 +1,7 @@
 // A statement rebuilt in a loop finds its cached form by comparing its tree with the statement
 // that entry was compiled from (Statement::same_shape), not by walking its key. These tests
-// execute a statement twice (so the thread remembers its entry), then another one: the echo badge
-// says whether it was served from that entry, and its rows that it ran with its own values.
+// execute a statement twice (so the thread remembers its entry), then another one: its echo badge
+// says whether an entry served it, and its rows show that it ran with its own values.
 #include <gtest/gtest.h>
 
 #include <athanor/athanor.hpp>
