@@ -87,12 +87,13 @@ class NamedSet {
 }
 
 // The value of bind `name` for one parameter set: the caller's, else the set's callable column
-// defaults, else the statement's own bound values.
+// defaults, else the statement's own bound values. `position`: the bind's placeholder, if known.
 const Value* find_bind(std::string_view name, const NamedSet& given, const Params* defaults,
-                       const sql::BoundValues* bound) {
+                       const sql::BoundValues* bound,
+                       std::size_t position = sql::BoundValues::no_position) {
   const Value* v = given.find(name);
   if (!v && defaults) v = defaults->find(name);
-  if (!v && bound) v = bound->find(name);
+  if (!v && bound) v = bound->find(name, position);
   return v;
 }
 
@@ -101,8 +102,10 @@ const Value* find_bind(std::string_view name, const NamedSet& given, const Param
 void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params* defaults,
               const sql::BoundValues* bound, std::optional<std::size_t> group, bool hide_parameters,
               ParamRefs& refs) {
-  for (const std::string& name : compiled.positional_names) {
-    const Value* v = find_bind(name, given, defaults, bound);
+  const auto& names = compiled.positional_names;
+  for (std::size_t position = 0; position < names.size(); ++position) {
+    const std::string& name = names[position];
+    const Value* v = find_bind(name, given, defaults, bound, position);
     if (!v) throw_missing_bind(name, group, compiled, given, hide_parameters);
     refs.push(v);
   }

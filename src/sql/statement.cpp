@@ -73,26 +73,19 @@ void BoundValues::add_all(const Params& params) {
   for (const auto& [name, value] : params) items_.emplace_back(&name, &value);
 }
 
-void BoundValues::set(const std::string& name, const Value& v) {
-  for (auto& [n, value] : items_) {
-    if (*n == name) {
-      value = &v;
-      return;
-    }
-  }
-  items_.emplace_back(&name, &v);
-}
-
-const Value* BoundValues::find(std::string_view name) const noexcept {
-  for (const auto& [n, value] : items_) {
-    if (*n == name) return value;
+const Value* BoundValues::find_by_name(std::string_view name) const noexcept {
+  // From the end: a literal outranks a fixed value, and the last literal of a name wins.
+  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+    if (it->second && *it->first == name) return it->second;
   }
   return nullptr;
 }
 
 Params BoundValues::to_params() const {
   Params out;
-  for (const auto& [name, value] : items_) out.set(*name, *value);
+  for (const auto& [name, value] : items_) {
+    if (value) out.set(*name, *value);
+  }
   return out;
 }
 
@@ -135,6 +128,15 @@ std::unique_ptr<Compiled> Statement::compile_fresh(const Dialect* dialect, const
       }
     }
     out->literal_names.push_back(std::move(name));
+  }
+  // Each placeholder's literal: the last one of its name, as BoundValues finds by name.
+  out->positional_literals.reserve(out->positional_names.size());
+  for (const std::string& placeholder : out->positional_names) {
+    int literal = -1;
+    for (std::size_t i = 0; i < out->literal_names.size(); ++i) {
+      if (out->literal_names[i] == placeholder) literal = static_cast<int>(i);
+    }
+    out->positional_literals.push_back(literal);
   }
   out->anchor =
       std::make_shared<const std::vector<std::shared_ptr<const void>>>(std::move(w.anchors));
@@ -214,8 +216,12 @@ CompileResult Statement::compile(const CompileRequest& request) const {
   if (!compiled->fixed_values.empty()) result.bound = BoundValues(compiled->fixed_values);
   const auto& slots = buffers.slots;
   const auto& names = compiled->literal_names;
-  for (std::size_t i = 0; i < slots.size() && i < names.size(); ++i) {
-    if (!names[i].empty()) result.bound.set(names[i], slots[i].value());
+  if (!names.empty()) {
+    result.bound.use_literals_of(*compiled);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      result.bound.push_literal(
+          names[i], i < slots.size() && !names[i].empty() ? &slots[i].value() : nullptr);
+    }
   }
 
   result.compiled = compiled.get();

@@ -233,3 +233,21 @@ TEST(ConstructExecution, SelectOfATableOutlivesTheTableAndItsMetaData) {
   const sa::Row row = conn.execute(*stmt).one();
   EXPECT_EQ(row["name"].as<std::string>(), "kept");
 }
+
+// A construct's literal travels under its bind name, and a parameter of that name given to the
+// execution takes its place, as SQLAlchemy's construct_params() lets it. A cache hit binds the
+// literals by placeholder and the parameters by name: the two must agree.
+TEST(ConstructExecution, AnExecutionParameterNamedLikeALiteralReplacesIt) {
+  Schema s;
+  auto engine = sa::create_engine("sqlite://");
+  s.metadata.create_all(engine);
+  auto conn = engine.connect();
+  conn.execute(sa::insert(s.users),
+               std::vector<sa::Params>{{{"id", 1}, {"name", "a"}}, {{"id", 2}, {"name", "b"}}});
+  const auto name_of = [&](int id) {
+    return sa::select(s.users.c("name")).where(s.users.c("id") == id);
+  };
+  EXPECT_EQ(conn.execute(name_of(1)).scalar().as<std::string>(), "a");
+  EXPECT_EQ(conn.execute(name_of(1), {{"id_1", 2}}).scalar().as<std::string>(), "b");
+  EXPECT_EQ(conn.execute(name_of(1)).scalar().as<std::string>(), "a");  // the literal again
+}

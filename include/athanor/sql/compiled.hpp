@@ -44,6 +44,10 @@ struct Compiled {
   // meets them: a later statement with the same structure pairs its own values with these names
   // (CompileResult::bound), which is how one cached form serves any values.
   std::vector<std::string> literal_names;
+  // For each placeholder (positional_names), the index in literal_names of the literal that fills
+  // it unless the execution's parameters name it, or -1: a cache hit binds its literals by
+  // position, without looking their names up.
+  std::vector<int> positional_literals;
   // Binds the compiler added with fixed values (SQLite renders LIMIT ? OFFSET ? with OFFSET 0).
   Params fixed_values;
   // Keeps the tables named by address in the cache key alive, so an address in a key can never be
@@ -134,16 +138,39 @@ class BoundValues {
     if (!params.empty()) add_all(params);
   }
 
-  // Inserts or replaces; `name` and `value` must outlive this.
-  void set(const std::string& name, const Value& value);
-  const Value* find(std::string_view name) const noexcept;
+  // The statement's literals, named by `compiled.literal_names`: one pushed per name, in that
+  // order (null for an empty name). Being later, they take precedence over the constructor's
+  // values (the compiled form's fixed values).
+  void use_literals_of(const Compiled& compiled) {
+    compiled_ = &compiled;
+    first_literal_ = items_.size();
+  }
+  void push_literal(const std::string& name, const Value* value) {
+    items_.emplace_back(&name, value);
+  }
+  // The value of bind `name`; `position`, when given, is its placeholder in the compiled form's
+  // positional_names, which finds a literal without comparing names.
+  const Value* find(std::string_view name, std::size_t position = no_position) const noexcept {
+    if (position != no_position && compiled_ && position < compiled_->positional_literals.size()) {
+      if (const int i = compiled_->positional_literals[position]; i >= 0) {
+        return items_[first_literal_ + static_cast<std::size_t>(i)].second;
+      }
+    }
+    return find_by_name(name);
+  }
   bool empty() const noexcept { return items_.empty(); }
   Params to_params() const;
 
+  static constexpr std::size_t no_position = static_cast<std::size_t>(-1);
+
  private:
   void add_all(const Params& params);
+  const Value* find_by_name(std::string_view name) const noexcept;
 
+  // Names and values; a null value for a literal without a name.
   boost::container::small_vector<std::pair<const std::string*, const Value*>, 4> items_;
+  const Compiled* compiled_ = nullptr;  // whose literals follow first_literal_
+  std::size_t first_literal_ = 0;
 };
 
 struct CompileResult {
