@@ -87,13 +87,15 @@ class NamedSet {
 }
 
 // The value of bind `name` for one parameter set: the caller's, else the set's callable column
-// defaults, else the statement's own bound values. `position`: the bind's placeholder, if known.
+// defaults, else the statement's own bound values. `literal`: the statement's literal that fills
+// this placeholder (Compiled::positional_literals), found without comparing names; -1 for none.
 const Value* find_bind(std::string_view name, const NamedSet& given, const Params* defaults,
-                       const sql::BoundValues* bound,
-                       std::size_t position = sql::BoundValues::no_position) {
+                       const sql::BoundValues* bound, int literal = -1) {
   const Value* v = given.find(name);
   if (!v && defaults) v = defaults->find(name);
-  if (!v && bound) v = bound->find(name, position);
+  if (!v && bound) {
+    v = literal >= 0 ? bound->literal(static_cast<std::size_t>(literal)) : bound->find(name);
+  }
   return v;
 }
 
@@ -103,9 +105,11 @@ void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params
               const sql::BoundValues* bound, std::optional<std::size_t> group, bool hide_parameters,
               ParamRefs& refs) {
   const auto& names = compiled.positional_names;
+  const auto& literals = compiled.positional_literals;  // empty for text()
   for (std::size_t position = 0; position < names.size(); ++position) {
     const std::string& name = names[position];
-    const Value* v = find_bind(name, given, defaults, bound, position);
+    const int literal = position < literals.size() ? literals[position] : -1;
+    const Value* v = find_bind(name, given, defaults, bound, literal);
     if (!v) throw_missing_bind(name, group, compiled, given, hide_parameters);
     refs.push(v);
   }

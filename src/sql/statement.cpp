@@ -73,7 +73,7 @@ void BoundValues::add_all(const Params& params) {
   for (const auto& [name, value] : params) items_.emplace_back(&name, &value);
 }
 
-const Value* BoundValues::find_by_name(std::string_view name) const noexcept {
+const Value* BoundValues::find(std::string_view name) const noexcept {
   // From the end: a literal outranks a fixed value, and the last literal of a name wins.
   for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
     if (it->second && *it->first == name) return it->second;
@@ -217,7 +217,7 @@ CompileResult Statement::compile(const CompileRequest& request) const {
   const auto& slots = buffers.slots;
   const auto& names = compiled->literal_names;
   if (!names.empty()) {
-    result.bound.use_literals_of(*compiled);
+    result.bound.begin_literals();
     for (std::size_t i = 0; i < names.size(); ++i) {
       result.bound.push_literal(
           names[i], i < slots.size() && !names[i].empty() ? &slots[i].value() : nullptr);

@@ -138,38 +138,25 @@ class BoundValues {
     if (!params.empty()) add_all(params);
   }
 
-  // The statement's literals, named by `compiled.literal_names`: one pushed per name, in that
-  // order (null for an empty name). Being later, they take precedence over the constructor's
-  // values (the compiled form's fixed values).
-  void use_literals_of(const Compiled& compiled) {
-    compiled_ = &compiled;
-    first_literal_ = items_.size();
-  }
+  // The statement's literals follow, one per name of its Compiled's literal_names, in that order
+  // (a null value for an empty name). Being later, they outrank the constructor's values (the
+  // compiled form's fixed values) when found by name.
+  void begin_literals() noexcept { first_literal_ = items_.size(); }
   void push_literal(const std::string& name, const Value* value) {
     items_.emplace_back(&name, value);
   }
-  // The value of bind `name`; `position`, when given, is its placeholder in the compiled form's
-  // positional_names, which finds a literal without comparing names.
-  const Value* find(std::string_view name, std::size_t position = no_position) const noexcept {
-    if (position != no_position && compiled_ && position < compiled_->positional_literals.size()) {
-      if (const int i = compiled_->positional_literals[position]; i >= 0) {
-        return items_[first_literal_ + static_cast<std::size_t>(i)].second;
-      }
-    }
-    return find_by_name(name);
-  }
+  // By name: the last value pushed under it.
+  const Value* find(std::string_view name) const noexcept;
+  // Literal `i` (its index in literal_names), found without comparing names.
+  const Value* literal(std::size_t i) const noexcept { return items_[first_literal_ + i].second; }
   bool empty() const noexcept { return items_.empty(); }
   Params to_params() const;
 
-  static constexpr std::size_t no_position = static_cast<std::size_t>(-1);
-
  private:
   void add_all(const Params& params);
-  const Value* find_by_name(std::string_view name) const noexcept;
 
   // Names and values; a null value for a literal without a name.
   boost::container::small_vector<std::pair<const std::string*, const Value*>, 4> items_;
-  const Compiled* compiled_ = nullptr;  // whose literals follow first_literal_
   std::size_t first_literal_ = 0;
 };
 
