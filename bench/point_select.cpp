@@ -12,6 +12,7 @@
 
 #include "bench_util.hpp"
 #include "point_select.hpp"
+#include "sqlite_raw.hpp"
 
 namespace sa = athanor;
 
@@ -31,15 +32,13 @@ int main() {
   Sink sink;
 
   // raw sqlite3: one prepared statement, bind / step / read / reset
-  sqlite3* raw_db;
-  sqlite3_open(":memory:", &raw_db);
+  sqlite3* raw_db = sqlite_bench::open_raw_memory();
   fill(raw_db);
   sqlite3_stmt* raw_stmt;
   sqlite3_prepare_v2(raw_db, select_qmark, -1, &raw_stmt, nullptr);
   // The same inside one open transaction, as a Connection runs (autobegin): SQLite then skips
   // starting and ending a read transaction per statement.
-  sqlite3* txn_db;
-  sqlite3_open(":memory:", &txn_db);
+  sqlite3* txn_db = sqlite_bench::open_raw_memory();
   fill(txn_db);
   sqlite3_exec(txn_db, "BEGIN", nullptr, nullptr, nullptr);
   sqlite3_stmt* txn_stmt;

@@ -16,6 +16,7 @@
 
 #include "bench_util.hpp"
 #include "result_fetch.hpp"
+#include "sqlite_raw.hpp"
 
 namespace sa = athanor;
 
@@ -35,8 +36,7 @@ int main(int argc, char** argv) {
   Sink sink;
 
   // raw sqlite3, inside one open transaction as a Connection runs (autobegin)
-  sqlite3* raw_db;
-  sqlite3_open(":memory:", &raw_db);
+  sqlite3* raw_db = sqlite_bench::open_raw_memory();
   fill(raw_db);
   sqlite3_exec(raw_db, "BEGIN", nullptr, nullptr, nullptr);
   sqlite3_stmt* raw_stmt;

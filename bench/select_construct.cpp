@@ -13,6 +13,7 @@
 #include <string>
 
 #include "bench_util.hpp"
+#include "sqlite_raw.hpp"
 
 namespace sa = athanor;
 
@@ -45,8 +46,7 @@ int main(int argc, char** argv) {
   long long sink = 0;
   const int only = argc > 1 ? std::atoi(argv[1]) : -1;
 
-  sqlite3* db = nullptr;
-  sqlite3_open(":memory:", &db);
+  sqlite3* db = sqlite_bench::open_raw_memory();
   fill(db);
   sqlite3_stmt* sel = nullptr;
   sqlite3_prepare_v2(db, "SELECT t.id, t.name, t.value FROM t WHERE t.id = ?", -1, &sel, nullptr);
