@@ -240,20 +240,27 @@ class ShapeMatch {
             static_cast<const AliasData&>(*a).element->kind == FromKind::table);
   }
 
-  // Lists of equal size (checked by the caller).
+  // Lists of equal size (checked by the caller). A column, the node met most, is decided here
+  // without a call.
   bool nodes(std::span<const NodePtr> a, std::span<const NodePtr> b) {
     for (std::size_t i = 0; i < a.size(); ++i) {
-      if (!a[i] || !b[i] ? a[i] != b[i] : !node(*a[i], *b[i])) return false;
+      const Node* x = a[i].get();
+      const Node* y = b[i].get();
+      if (!x || !y) {
+        if (x != y) return false;
+      } else if (x->kind == NodeKind::column) {
+        // A column's key is its own fields and its FROM's: the same node has the same key,
+        // unless it is a subquery's column (the subquery's key carries literals).
+        if (x != y || (x->from && x->from->kind == FromKind::subquery)) return false;
+      } else if (!node(*x, *y)) {
+        return false;
+      }
     }
     return true;
   }
 
+  // Any node but a column (LIMIT and OFFSET are binds).
   bool node(const Node& a, const Node& b) {
-    if (a.kind == NodeKind::column) {
-      // A column's key is its own fields and its FROM's: the same node has the same key, unless
-      // it is a subquery's column (the subquery's key carries literals).
-      return &a == &b && (!a.from || a.from->kind != FromKind::subquery);
-    }
     if (a.kind != b.kind || a.op != b.op || a.type != b.type || a.select || b.select ||
         a.args.size() != b.args.size()) {
       return false;
@@ -261,7 +268,7 @@ class ShapeMatch {
     switch (a.kind) {
       case NodeKind::bind:
         if (a.unique != b.unique || a.has_value != b.has_value || a.expanding != b.expanding ||
-            a.name != b.name) {
+            !same_name(a, b)) {
           return false;
         }
         if (a.expanding) {
@@ -276,12 +283,22 @@ class ShapeMatch {
       case NodeKind::function:
       case NodeKind::label:
       case NodeKind::text:
-        if (a.name != b.name) return false;
+        if (!same_name(a, b)) return false;
         break;
       default:
         break;
     }
     return nodes(as_span(a.args), as_span(b.args));
+  }
+
+  // Names are short (a bind's key, a function's): compared in line rather than through memcmp.
+  static bool same_name(const Node& a, const Node& b) {
+    const std::size_t n = a.name.size();
+    if (n != b.name.size()) return false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (a.name[i] != b.name[i]) return false;
+    }
+    return true;
   }
 
   std::vector<LiteralSlot>& slots_;

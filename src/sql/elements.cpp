@@ -96,7 +96,8 @@ ColumnElement compare(const ColumnElement& a, Op op, const ColumnElement& b) {
 
 ColumnElement compare_value(ColumnElement a, Op op, Value b) {
   if (b.is_null() || is_open_literal(*a.node())) return compare(a, op, ColumnElement(std::move(b)));
-  const TypeEngine own_type = type_of_value(b);
+  // The value's own type only matters next to an untyped expression.
+  const TypeEngine own_type = a.type().kind == TypeKind::null_ ? type_of_value(b) : TypeEngine();
   NodePtr bind = keyed_literal(std::move(b), own_type, *a.node());
   return binary_node(std::move(a).node(), op, std::move(bind), Boolean());
 }
