@@ -188,15 +188,19 @@ void KeyWalk::select(const SelectData& s) {
   number(static_cast<std::int64_t>(s.froms.size()));
   for (const auto& f : s.froms) from(f);
   // Which of the optional clauses follow: one byte, where most statements leave most empty.
-  tag(static_cast<char>((s.where.empty() ? 0 : 1) | (s.group_by.empty() ? 0 : 2) |
-                        (s.having.empty() ? 0 : 4) | (s.order_by.empty() ? 0 : 8) |
-                        (s.limit ? 16 : 0) | (s.offset ? 32 : 0)));
+  const SelectClauses* more = s.clauses.get();
+  tag(static_cast<char>((s.where.empty() ? 0 : 1) |
+                        (more ? (more->group_by.empty() ? 0 : 2) | (more->having.empty() ? 0 : 4) |
+                                    (more->order_by.empty() ? 0 : 8) | (more->limit ? 16 : 0) |
+                                    (more->offset ? 32 : 0)
+                              : 0)));
   if (!s.where.empty()) nodes(as_span(s.where));
-  if (!s.group_by.empty()) nodes(as_span(s.group_by));
-  if (!s.having.empty()) nodes(as_span(s.having));
-  if (!s.order_by.empty()) nodes(as_span(s.order_by));
-  if (s.limit) node(s.limit);
-  if (s.offset) node(s.offset);
+  if (!more) return;
+  if (!more->group_by.empty()) nodes(as_span(more->group_by));
+  if (!more->having.empty()) nodes(as_span(more->having));
+  if (!more->order_by.empty()) nodes(as_span(more->order_by));
+  if (more->limit) node(more->limit);
+  if (more->offset) node(more->offset);
 }
 
 // ---- comparing two trees
@@ -214,23 +218,39 @@ class ShapeMatch {
 
   bool select(const SelectData& a, const SelectData& b) {
     if (a.distinct != b.distinct || a.star != b.star || a.columns.size() != b.columns.size() ||
-        a.froms.size() != b.froms.size() || a.where.size() != b.where.size() ||
-        a.group_by.size() != b.group_by.size() || a.having.size() != b.having.size() ||
-        a.order_by.size() != b.order_by.size() || !a.limit != !b.limit || !a.offset != !b.offset) {
+        a.froms.size() != b.froms.size() || a.where.size() != b.where.size()) {
       return false;
     }
     for (std::size_t i = 0; i < a.froms.size(); ++i) {
       if (!plain_from(a.froms[i], b.froms[i])) return false;
     }
-    return nodes(as_span(a.columns), as_span(b.columns)) &&
-           nodes(as_span(a.where), as_span(b.where)) &&
-           nodes(as_span(a.group_by), as_span(b.group_by)) &&
+    if (!nodes(as_span(a.columns), as_span(b.columns)) ||
+        !nodes(as_span(a.where), as_span(b.where))) {
+      return false;
+    }
+    // An empty SelectClauses keys as none at all.
+    const SelectClauses* x = a.clauses.get();
+    const SelectClauses* y = b.clauses.get();
+    if (!x || !y) return (!x || empty(*x)) && (!y || empty(*y));
+    return clauses(*x, *y);
+  }
+
+ private:
+  static bool empty(const SelectClauses& c) {
+    return c.group_by.empty() && c.having.empty() && c.order_by.empty() && !c.limit && !c.offset;
+  }
+
+  bool clauses(const SelectClauses& a, const SelectClauses& b) {
+    if (a.group_by.size() != b.group_by.size() || a.having.size() != b.having.size() ||
+        a.order_by.size() != b.order_by.size() || !a.limit != !b.limit || !a.offset != !b.offset) {
+      return false;
+    }
+    return nodes(as_span(a.group_by), as_span(b.group_by)) &&
            nodes(as_span(a.having), as_span(b.having)) &&
            nodes(as_span(a.order_by), as_span(b.order_by)) &&
            (!a.limit || node(*a.limit, *b.limit)) && (!a.offset || node(*a.offset, *b.offset));
   }
 
- private:
   // The same table, or the same alias of one: keyed by what never changes, with no literals.
   static bool plain_from(const std::shared_ptr<const FromData>& a,
                          const std::shared_ptr<const FromData>& b) {

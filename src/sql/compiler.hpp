@@ -58,7 +58,7 @@ class DialectRules {
   virtual bool supports_default_values() const { return true; }
   virtual bool is_reserved(std::string_view lower_name) const;
   // " LIMIT x OFFSET y" with the binds rendered through `c`.
-  virtual void limit_clause(SqlCompiler& c, const SelectData& s) const;
+  virtual void limit_clause(SqlCompiler& c, const SelectClauses& s) const;
   virtual std::string type_ddl(const TypeEngine& t) const;
   // A column's type in CREATE TABLE (PostgreSQL's SERIAL for the autoincrement column).
   virtual std::string column_type_ddl(const TableData& /*t*/, const ColumnData& col) const {

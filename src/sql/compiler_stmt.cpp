@@ -191,19 +191,21 @@ void SqlCompiler::select(const SelectData& s, bool asfrom, bool nested) {
     out += " \nWHERE ";
     criteria(*this, as_span(s.where));
   }
-  if (!s.group_by.empty()) {
-    out += " GROUP BY ";
-    list(*this, as_span(s.group_by));
+  if (const SelectClauses* more = s.clauses.get()) {
+    if (!more->group_by.empty()) {
+      out += " GROUP BY ";
+      list(*this, as_span(more->group_by));
+    }
+    if (!more->having.empty()) {
+      out += " \nHAVING ";
+      criteria(*this, as_span(more->having));
+    }
+    if (!more->order_by.empty()) {
+      out += " ORDER BY ";
+      list(*this, as_span(more->order_by));
+    }
+    if (more->limit || more->offset) rules.limit_clause(*this, *more);
   }
-  if (!s.having.empty()) {
-    out += " \nHAVING ";
-    criteria(*this, as_span(s.having));
-  }
-  if (!s.order_by.empty()) {
-    out += " ORDER BY ";
-    list(*this, as_span(s.order_by));
-  }
-  if (s.limit || s.offset) rules.limit_clause(*this, s);
   enclosing.pop_back();
 }
 

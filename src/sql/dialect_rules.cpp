@@ -121,7 +121,7 @@ bool DialectRules::is_reserved(std::string_view w) const {
          std::end(default_reserved);
 }
 
-void DialectRules::limit_clause(SqlCompiler& c, const SelectData& s) const {
+void DialectRules::limit_clause(SqlCompiler& c, const SelectClauses& s) const {
   if (s.limit) {
     c.out += "\n LIMIT ";
     c.bind(*s.limit);

@@ -45,28 +45,38 @@ SelectData& Select::mut() {
   return *data_;
 }
 
+SelectClauses& Select::mut_clauses() {
+  SelectData& d = mut();
+  if (!d.clauses) {
+    d.clauses = detail::make_tree_part<SelectClauses>();
+  } else if (d.clauses.use_count() > 1) {
+    d.clauses = detail::make_tree_part<SelectClauses>(*d.clauses);
+  }
+  return *d.clauses;
+}
+
 Select&& Select::where(ColumnElement c) && {
   mut().where.push_back(std::move(c).node());
   return std::move(*this);
 }
 Select&& Select::order_by(std::vector<ColumnElement> cs) && {
-  for (auto& c : cs) mut().order_by.push_back(c.node());
+  for (auto& c : cs) mut_clauses().order_by.push_back(c.node());
   return std::move(*this);
 }
 Select&& Select::group_by(std::vector<ColumnElement> cs) && {
-  for (auto& c : cs) mut().group_by.push_back(c.node());
+  for (auto& c : cs) mut_clauses().group_by.push_back(c.node());
   return std::move(*this);
 }
 Select&& Select::having(const ColumnElement& c) && {
-  mut().having.push_back(c.node());
+  mut_clauses().having.push_back(c.node());
   return std::move(*this);
 }
 Select&& Select::limit(std::int64_t n) && {
-  mut().limit = literal(Value(n), Integer()).node();
+  mut_clauses().limit = literal(Value(n), Integer()).node();
   return std::move(*this);
 }
 Select&& Select::offset(std::int64_t n) && {
-  mut().offset = literal(Value(n), Integer()).node();
+  mut_clauses().offset = literal(Value(n), Integer()).node();
   return std::move(*this);
 }
 Select&& Select::distinct() && {

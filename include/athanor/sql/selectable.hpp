@@ -21,6 +21,16 @@
 
 namespace athanor::sql {
 
+// The clauses of a SelectData that most statements leave out. Shared between copies of a Select
+// until one of them changes it.
+struct SelectClauses {
+  NodeList group_by;
+  NodeList having;
+  NodeList order_by;
+  NodePtr limit;
+  NodePtr offset;
+};
+
 // The lists are inline up to a typical size, so select(table).where(...) is one allocation.
 struct SelectData {
   // The columns of a whole table (select(users)) are the table's own nodes without a share of
@@ -30,11 +40,9 @@ struct SelectData {
   // Tables / aliases / joins named in the columns clause as whole FROMs (select(users)).
   boost::container::small_vector<std::shared_ptr<const FromData>, 1> froms;
   NodeList where;
-  NodeList group_by;
-  NodeList having;
-  NodeList order_by;
-  NodePtr limit;
-  NodePtr offset;
+  // Null unless the statement has GROUP BY, HAVING, ORDER BY, LIMIT or OFFSET: made when first
+  // used, so that building, comparing and dropping a select() without them skips their lists.
+  std::shared_ptr<SelectClauses> clauses;
   bool distinct = false;
   bool star = false;  // exists() without columns: SELECT *
 };
@@ -124,6 +132,7 @@ class Select : public Statement {
 
  private:
   SelectData& mut();
+  SelectClauses& mut_clauses();
   std::shared_ptr<SelectData> data_;
 };
 

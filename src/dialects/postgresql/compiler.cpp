@@ -12,7 +12,7 @@ namespace athanor::dialects::postgresql {
 namespace {
 
 using sql::ColumnData;
-using sql::SelectData;
+using sql::SelectClauses;
 using sql::TableData;
 using sql::TypeEngine;
 using sql::TypeKind;
@@ -131,7 +131,7 @@ class PostgresqlRules : public DialectRules {
   bool is_reserved(std::string_view w) const override {
     return std::binary_search(std::begin(postgresql_reserved), std::end(postgresql_reserved), w);
   }
-  void limit_clause(SqlCompiler& c, const SelectData& s) const override {
+  void limit_clause(SqlCompiler& c, const SelectClauses& s) const override {
     if (s.limit) {
       c.out += " \n LIMIT ";
       c.bind(*s.limit);

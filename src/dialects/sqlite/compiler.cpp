@@ -11,7 +11,7 @@ namespace athanor::dialects::sqlite {
 
 namespace {
 
-using sql::SelectData;
+using sql::SelectClauses;
 using sql::detail::DialectRules;
 using sql::detail::SqlCompiler;
 
@@ -82,7 +82,7 @@ class SqliteRules : public DialectRules {
     return std::find(std::begin(sqlite_reserved), std::end(sqlite_reserved), w) !=
            std::end(sqlite_reserved);
   }
-  void limit_clause(SqlCompiler& c, const SelectData& s) const override {
+  void limit_clause(SqlCompiler& c, const SelectClauses& s) const override {
     // Always LIMIT ? OFFSET ?: the same SQL serves every page.
     if (s.limit) {
       c.out += "\n LIMIT ";
