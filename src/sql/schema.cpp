@@ -49,9 +49,8 @@ Column::Column(std::shared_ptr<const FromData> from, const ColumnData* column) :
   node_ = column_node(std::move(from), column, column->name);
 }
 
-Column::Column(NodePtr node, const ColumnData* column) : data_(column) {
-  node_ = std::move(node);
-}
+Column::Column(NodePtr node, const ColumnData* column)
+    : ColumnElement(std::move(node)), data_(column) {}
 
 Column::Column(std::shared_ptr<const FromData> from, std::string name, TypeEngine type,
                const ColumnData* column)
@@ -68,7 +67,29 @@ const std::string& Column::name() const noexcept {
 
 // ---- FromClause ---------------------------------------------------------------------------------
 
+namespace {
+
+// Column names are short: compared in line rather than through memcmp.
+bool same_name(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Column FromClause::c(std::string_view name) const {
+  if (data_->kind == FromKind::table) {
+    // The common case, in statements rebuilt per call: found among the table's own nodes, which
+    // carry the names, without reaching each column's definition.
+    const auto& t = static_cast<const TableData&>(*data_);
+    for (const Node& n : t.column_nodes) {
+      if (same_name(n.name, name)) return Column(NodePtr(data_, &n), n.column);
+    }
+    throw exc::ArgumentError(fmt::format("Table '{}' has no column named '{}'", t.name, name));
+  }
   if (data_->kind == FromKind::subquery) {
     for (const auto& col : static_cast<const SubqueryData&>(*data_).select->columns) {
       if (detail::exported_name(*col) == name) {
@@ -78,10 +99,8 @@ Column FromClause::c(std::string_view name) const {
     throw exc::ArgumentError(fmt::format("Subquery has no column named '{}'", name));
   }
   const TableData& t = detail::underlying_table(*data_);
-  for (std::size_t i = 0; i < t.columns.size(); ++i) {
-    if (t.columns[i]->name != name) continue;
-    if (data_->kind == FromKind::table) return Column(t.column_node(data_, i), t.columns[i].get());
-    return Column(data_, t.columns[i].get());
+  for (const auto& col : t.columns) {
+    if (col->name == name) return Column(data_, col.get());
   }
   throw exc::ArgumentError(fmt::format("Table '{}' has no column named '{}'", t.name, name));
 }
