@@ -247,8 +247,8 @@ class ShapeMatch {
     }
     return nodes(as_span(a.group_by), as_span(b.group_by)) &&
            nodes(as_span(a.having), as_span(b.having)) &&
-           nodes(as_span(a.order_by), as_span(b.order_by)) &&
-           (!a.limit || node(*a.limit, *b.limit)) && (!a.offset || node(*a.offset, *b.offset));
+           nodes(as_span(a.order_by), as_span(b.order_by)) && item(a.limit.get(), b.limit.get()) &&
+           item(a.offset.get(), b.offset.get());
   }
 
   // The same table, or the same alias of one: keyed by what never changes, with no literals.
@@ -260,46 +260,55 @@ class ShapeMatch {
             static_cast<const AliasData&>(*a).element->kind == FromKind::table);
   }
 
-  // Lists of equal size (checked by the caller). A column, the node met most, is decided here
-  // without a call.
-  bool nodes(std::span<const NodePtr> a, std::span<const NodePtr> b) {
+  // Lists of equal size (checked by the caller), compared in the caller's own loop.
+  [[gnu::always_inline]] bool nodes(std::span<const NodePtr> a, std::span<const NodePtr> b) {
     for (std::size_t i = 0; i < a.size(); ++i) {
-      const Node* x = a[i].get();
-      const Node* y = b[i].get();
-      if (!x || !y) {
-        if (x != y) return false;
-      } else if (x->kind == NodeKind::column) {
-        // A column's key is its own fields and its FROM's: the same node has the same key,
-        // unless it is a subquery's column (the subquery's key carries literals).
-        if (x != y || (x->from && x->from->kind == FromKind::subquery)) return false;
-      } else if (!node(*x, *y)) {
-        return false;
-      }
+      if (!item(a[i].get(), b[i].get())) return false;
     }
     return true;
   }
 
-  // Any node but a column (LIMIT and OFFSET are binds).
-  bool node(const Node& a, const Node& b) {
+  // Columns and binds, the nodes met most (and the operands of most comparisons), are decided
+  // here in line: only a node with operands of its own costs a call.
+  [[gnu::always_inline]] bool item(const Node* x, const Node* y) {
+    if (!x || !y) return x == y;
+    switch (x->kind) {
+      case NodeKind::column:
+        // A column's key is its own fields and its FROM's: the same node has the same key,
+        // unless it is a subquery's column (the subquery's key carries literals).
+        return x == y && !(x->from && x->from->kind == FromKind::subquery);
+      case NodeKind::bind:
+        return bind(*x, *y);
+      default:
+        return node(*x, *y);
+    }
+  }
+
+  // The walk keys a bind by these fields alone, its operands and nested select unread.
+  bool bind(const Node& a, const Node& b) {
+    if (b.kind != NodeKind::bind || a.op != b.op || a.type != b.type || a.unique != b.unique ||
+        a.has_value != b.has_value || a.expanding != b.expanding || !same_name(a, b)) {
+      return false;
+    }
+    if (a.expanding) {
+      if (a.values.size() != b.values.size()) return false;
+      for (std::size_t i = 0; i < a.values.size(); ++i) {
+        slots_.push_back({&a, static_cast<int>(i)});
+      }
+    } else if (a.has_value) {
+      slots_.push_back({&a, -1});
+    }
+    return true;
+  }
+
+  // A node with operands: neither a column nor a bind. Out of line, so that the lists around it
+  // are compared in their callers' loops, the recursion being the only call.
+  [[gnu::noinline]] bool node(const Node& a, const Node& b) {
     if (a.kind != b.kind || a.op != b.op || a.type != b.type || a.select || b.select ||
         a.args.size() != b.args.size()) {
       return false;
     }
     switch (a.kind) {
-      case NodeKind::bind:
-        if (a.unique != b.unique || a.has_value != b.has_value || a.expanding != b.expanding ||
-            !same_name(a, b)) {
-          return false;
-        }
-        if (a.expanding) {
-          if (a.values.size() != b.values.size()) return false;
-          for (std::size_t i = 0; i < a.values.size(); ++i) {
-            slots_.push_back({&a, static_cast<int>(i)});
-          }
-        } else if (a.has_value) {
-          slots_.push_back({&a, -1});
-        }
-        return true;
       case NodeKind::function:
       case NodeKind::label:
       case NodeKind::text:
