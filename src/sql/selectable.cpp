@@ -33,6 +33,7 @@ Select::Select(std::span<const SelectArg> items) : data_(detail::make_tree_part<
       } else if (f.from_data()->kind == FromKind::table) {
         const auto& t = static_cast<const TableData&>(*f.from_data());
         for (const Node& n : t.column_nodes) data_->columns.push_back(NodePtr(NodePtr(), &n));
+        data_->whole_table = items.size() == 1;
       } else {
         for (const auto& c : f.columns()) data_->columns.push_back(c.node());
       }
@@ -99,6 +100,7 @@ Select Select::join(const FromClause& right, std::optional<ColumnElement> on, bo
   auto& d = out.mut();
   d.froms.erase(std::remove(d.froms.begin(), d.froms.end(), froms.front()), d.froms.end());
   d.froms.insert(d.froms.begin(), joined.from_data());
+  d.whole_table = false;  // froms[0] is now the join
   return out;
 }
 

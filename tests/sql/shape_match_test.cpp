@@ -162,3 +162,23 @@ TEST_F(ShapeMatch, BuildingOnACachedStatementLeavesTheEntrysPrototypeAlone) {
   EXPECT_EQ(r.badge, "cached");  // narrower's entry, found by the walk
   EXPECT_EQ(r.rows, Rows{});
 }
+
+// select(table)'s columns are compared by the table they come from: another table of the same
+// columns, or the table joined to another, is another entry.
+TEST_F(ShapeMatch, AWholeTablesColumnsAreComparedByItsTable) {
+  sa::Table others(
+      "others", metadata,
+      {sa::Column("id", sa::Integer(), {.primary_key = true}), sa::Column("name", sa::String(50))});
+  others.create(conn);
+  conn.execute(sa::insert(others).values({{"id", 7}, {"name", "x"}}));
+  const auto of_users = [&](int id) { return sa::select(users).where(users.c("id") == id); };
+  Run r = after_remembered(of_users(1), sa::select(others).where(others.c("id") == 7));
+  EXPECT_EQ(r.badge, "generated");
+  EXPECT_EQ(r.rows, Rows{"7,'x'"});
+  r = after_remembered(of_users(1), sa::select(users)
+                                        .join(others, users.c("name") == others.c("name"))
+                                        .where(users.c("id") == 1));
+  EXPECT_EQ(r.badge, "generated");
+  EXPECT_EQ(r.rows, Rows{});
+  EXPECT_EQ(run(of_users(2)).rows, Rows{"2,'b'"});
+}

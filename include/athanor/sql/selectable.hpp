@@ -45,6 +45,10 @@ struct SelectData {
   std::shared_ptr<SelectClauses> clauses;
   bool distinct = false;
   bool star = false;  // exists() without columns: SELECT *
+  // select(table) alone: the columns are froms[0]'s own column nodes, in table order. Two such
+  // statements of one table have the same columns, which the cache's shape comparison then
+  // need not compare one by one.
+  bool whole_table = false;
 };
 
 struct SubqueryData : FromData {
