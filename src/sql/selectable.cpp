@@ -41,8 +41,19 @@ Select::Select(std::span<const SelectArg> items) : data_(detail::make_tree_part<
   }
 }
 
+namespace {
+
+// Building on a statement that is shared (kept by a cache entry, or copied) copies it first.
+// Out of line and cold: a chain on a temporary never shares, and each step of it then costs a
+// reference-count check rather than a call saving every register the copy would need.
+[[gnu::cold, gnu::noinline]] void unshare(std::shared_ptr<SelectData>& data) {
+  data = detail::make_tree_part<SelectData>(*data);
+}
+
+}  // namespace
+
 SelectData& Select::mut() {
-  if (data_.use_count() > 1) data_ = detail::make_tree_part<SelectData>(*data_);
+  if (data_.use_count() > 1) unshare(data_);
   return *data_;
 }
 
