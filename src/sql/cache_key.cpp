@@ -292,13 +292,17 @@ class ShapeMatch {
         a.has_value != b.has_value || a.expanding != b.expanding || !same_name(a, b)) {
       return false;
     }
-    if (a.expanding) {
-      if (a.values.size() != b.values.size()) return false;
-      for (std::size_t i = 0; i < a.values.size(); ++i) {
-        slots_.push_back({&a, static_cast<int>(i)});
-      }
-    } else if (a.has_value) {
-      slots_.push_back({&a, -1});
+    if (a.expanding) return expanding(a, b);
+    if (a.has_value) slots_.push_back({&a, -1});
+    return true;
+  }
+
+  // An IN list: one slot per element. Out of line, so that the loop's registers are saved only
+  // for it, not for every bind.
+  [[gnu::noinline]] bool expanding(const Node& a, const Node& b) {
+    if (a.values.size() != b.values.size()) return false;
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+      slots_.push_back({&a, static_cast<int>(i)});
     }
     return true;
   }
