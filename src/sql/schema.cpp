@@ -78,10 +78,6 @@ bool same_name(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
 [[noreturn]] void throw_no_column(const TableData& t, std::string_view name) {
   throw exc::ArgumentError(fmt::format("Table '{}' has no column named '{}'", t.name, name));
 }
