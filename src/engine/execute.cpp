@@ -193,6 +193,7 @@ std::string repr_params(const dbapi::ParamRows& params, bool many) {
 struct CursorCall {
   std::string_view sql;
   std::size_t sql_hash = 0;
+  std::uint64_t sql_serial = 0;  // see dbapi::Cursor::execute_raw; 0 for SQL not compiled here
   dbapi::ParamRows params;
   bool many = false;
   const sql::Compiled* compiled = nullptr;
@@ -223,7 +224,7 @@ void log_statement(ConnectionState& self, const CursorCall& call) {
 void execute_on_cursor(ConnectionState& self, dbapi::Cursor& cursor, const CursorCall& call) {
   if (self.echo()) log_statement(self, call);
   try {
-    cursor.execute_raw(call.sql, call.sql_hash, call.params, call.many);
+    cursor.execute_raw(call.sql, call.sql_hash, call.sql_serial, call.params, call.many);
   } catch (const dbapi::Error& e) {
     self.handle_dbapi_error(e, call.sql, repr_params(call.params, call.many), &cursor);
   }
@@ -246,6 +247,7 @@ void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, Cu
                            call.many);
   call.sql = sql;
   call.sql_hash = std::hash<std::string_view>{}(call.sql);
+  call.sql_serial = 0;  // the listeners may have rewritten it
   if (!call.params.is_named()) {
     const std::size_t width = params.empty() ? 0 : params.front().size();
     for (const auto& row : params) {
@@ -572,6 +574,7 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   // Every member named: the call is written once instead of zeroed first.
   CursorCall call{.sql = c.sql,
                   .sql_hash = c.sql_hash,
+                  .sql_serial = c.sql_serial,
                   .params = rows,
                   .many = many,
                   .compiled = &c,

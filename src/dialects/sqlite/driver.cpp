@@ -193,8 +193,8 @@ class SQLiteCursor final : public dbapi::Cursor {
     closed_ = true;
   }
   bool closed() const noexcept override;
-  void execute_raw(std::string_view sql, std::size_t sql_hash, const ParamRows& params,
-                   bool many) override;
+  void execute_raw(std::string_view sql, std::size_t sql_hash, std::uint64_t sql_serial,
+                   const ParamRows& params, bool many) override;
   bool fetch_into(std::span<Value> row) override;
   std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) override;
   bool at_end() const noexcept override { return !pending_row_; }
@@ -334,13 +334,13 @@ void SQLiteCursor::fail(int rc) {
   throw e;
 }
 
-void SQLiteCursor::execute_raw(std::string_view sql, std::size_t sql_hash, const ParamRows& params,
-                               bool many) {
+void SQLiteCursor::execute_raw(std::string_view sql, std::size_t sql_hash, std::uint64_t sql_serial,
+                               const ParamRows& params, bool many) {
   check_open();
   drop_statement();
   described_ = false;
   rowcount_ = -1;
-  st_ = conn_->statements().acquire(sql, sql_hash);
+  st_ = conn_->statements().acquire(sql, sql_hash, sql_serial);
   try {
     if (many) {
       execute_many(*st_, params);
