@@ -398,7 +398,12 @@ bool SQLiteCursor::fetch_into(std::span<Value> row) {
 
 std::size_t SQLiteCursor::fetch_many_into(std::span<Value> out, std::size_t width,
                                           std::size_t rows) {
-  check_open();
+  // A pending row means an open cursor (closing the cursor or its connection drops the rows), so
+  // the check is left to fetches that find none.
+  if (!pending_row_) {
+    check_open();
+    return 0;
+  }
   for (std::size_t i = 0; i < rows; ++i) {
     if (!pending_row_) return i;
     read_row(st_->stmt, out.subspan(i * width, width));  // copies: the step below may move on
