@@ -276,7 +276,9 @@ std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
                                                       const dbapi::Description& desc,
                                                       const sql::Compiled* compiled) {
   std::shared_ptr<const ResultMetadata> metadata;
-  if (compiled) metadata = compiled->cached_metadata();
+  if (compiled) {
+    if (const auto* cached = compiled->cached_metadata()) metadata = *cached;
+  }
   if (!metadata || metadata->description_serial() != desc.serial) {
     if (compiled && !compiled->result_keys.empty() &&
         compiled->result_keys.size() == desc.columns.size()) {

@@ -108,8 +108,12 @@ struct Compiled {
   // When this form was made: the "[cached since Xs ago]" badge counts from here.
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   // Result keys derived from the driver's description of this SQL, reused while the description
-  // (identified by its serial) stays the same.
-  std::shared_ptr<const ResultMetadata> cached_metadata() const noexcept;
+  // (identified by its serial) stays the same; null until some are cached. Inline and without a
+  // reference count: every execution of the statement reads it.
+  const std::shared_ptr<const ResultMetadata>* cached_metadata() const noexcept {
+    const MetadataHolder* h = metadata_.load(std::memory_order_acquire);
+    return h ? &h->metadata : nullptr;
+  }
   void cache_metadata(std::shared_ptr<const ResultMetadata> metadata) const;
 
   Compiled() = default;
