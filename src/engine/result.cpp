@@ -59,7 +59,7 @@ Result& Result::operator=(Result&& other) noexcept {
   return *this;
 }
 
-Result::Result(std::shared_ptr<const ResultMetadata> source,
+Result::Result(std::shared_ptr<const ResultMetadata>&& source,
                detail::RowBuffering buffering) noexcept
     : filter_(std::move(source)) {
   adopt(buffering);
@@ -312,18 +312,15 @@ FrozenResult Result::freeze() {
 
 // ---- CursorResult -------------------------------------------------------------------------------
 
-CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
-                           std::shared_ptr<const ResultMetadata> metadata,
+CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState>&& conn,
+                           dbapi::CursorPtr&& cursor,
+                           std::shared_ptr<const ResultMetadata>&& metadata,
                            detail::RowBuffering buffering)
-    : Result(std::move(metadata), buffering),
-      conn_(std::move(conn)),
-      cursor_(std::move(cursor)),
-      rowcount_(cursor_->rowcount()),
-      lastrowid_(cursor_->lastrowid()) {
+    : Result(std::move(metadata), buffering), conn_(std::move(conn)), cursor_(std::move(cursor)) {
   if (!returns_rows()) {
     // No rows to read: the cursor goes back at once (SQLAlchemy's "closed automatically").
     state_ = State::soft_closed;
-    cursor_.reset();
+    CursorResult::release_source();
     return;
   }
   if (!source_metadata()->processors().empty()) processors_ = &source_metadata()->processors();
@@ -457,6 +454,7 @@ void CursorResult::release_source() noexcept {
   if (!cursor_) return;
   // DML with RETURNING has counted its rows only now that they are read.
   rowcount_ = cursor_->rowcount();
+  lastrowid_ = cursor_->lastrowid();
   cursor_.reset();
 }
 

@@ -214,7 +214,7 @@ class Result {
 
   Result() = default;
   // Over the raw rows of `source` (null: the statement returns no rows).
-  Result(std::shared_ptr<const ResultMetadata> source, detail::RowBuffering buffering) noexcept;
+  Result(std::shared_ptr<const ResultMetadata>&& source, detail::RowBuffering buffering) noexcept;
   // Reads up to `rows` raw rows into `out` (rows × width values, reusing their buffers) and
   // returns how many it read; fewer than asked means the source is exhausted, and it then has
   // released its resources (a cursor goes back to the driver). A source that knows it is
@@ -298,8 +298,10 @@ class CursorResult : public Result {
   // DML statement with RETURNING, known once its rows are read; -1 when not applicable (SELECT).
   // Trust it for a single statement only when supports_sane_rowcount(), for executemany only when
   // supports_sane_multi_rowcount().
-  std::int64_t rowcount() const noexcept { return rowcount_; }
-  std::optional<std::int64_t> lastrowid() const noexcept { return lastrowid_; }
+  std::int64_t rowcount() const noexcept { return cursor_ ? cursor_->rowcount() : rowcount_; }
+  std::optional<std::int64_t> lastrowid() const noexcept {
+    return cursor_ ? cursor_->lastrowid() : lastrowid_;
+  }
   bool supports_sane_rowcount() const noexcept;
   bool supports_sane_multi_rowcount() const noexcept;
 
@@ -370,8 +372,8 @@ class CursorResult : public Result {
   CursorResult splice_vertically(CursorResult& other);
 
   // For the execution machinery. `buffering` says how rows are read (SPEC §14.3).
-  CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
-               std::shared_ptr<const ResultMetadata> metadata, detail::RowBuffering buffering);
+  CursorResult(std::shared_ptr<detail::ConnectionState>&& conn, dbapi::CursorPtr&& cursor,
+               std::shared_ptr<const ResultMetadata>&& metadata, detail::RowBuffering buffering);
   // A fully buffered result over rows already read and processed (insertmanyvalues: the
   // RETURNING rows of every batch); null metadata: no rows.
   CursorResult(std::shared_ptr<detail::ConnectionState> conn,
@@ -391,6 +393,8 @@ class CursorResult : public Result {
 
   std::shared_ptr<detail::ConnectionState> conn_;
   dbapi::CursorPtr cursor_;
+  // The cursor's, taken when it goes back (until then it is asked, which an execution that
+  // never looks at them does not pay for).
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
   // The result processors of the columns (in the metadata this result holds), run on each value
