@@ -84,16 +84,21 @@ void Result::prefetch(std::size_t rows) {
   refill(rows);
 }
 
-void Result::refill(std::size_t rows) {
+// Inline: a plain cursor's result comes here for every row.
+inline void Result::fill(std::size_t rows) {
   const std::size_t w = width();
   position_ = 0;
   buffered_ = 0;
-  if (rows != everything) {
-    if (buffer_.size() < rows * w) buffer_.resize(rows * w);
-    buffered_ = fetch_raw({buffer_.data(), rows * w}, rows);
-    if (buffered_ < rows) source_done_ = true;
-    return;
-  }
+  if (buffer_.size() < rows * w) buffer_.resize(rows * w);
+  buffered_ = fetch_raw({buffer_.data(), rows * w}, rows);
+  if (buffered_ < rows) source_done_ = true;
+}
+
+void Result::refill(std::size_t rows) {
+  if (rows != everything) return fill(rows);
+  const std::size_t w = width();
+  position_ = 0;
+  buffered_ = 0;
   // Everything that is left, in doubling chunks.
   for (std::size_t chunk = 64;; chunk *= 2) {
     if (buffer_.size() < (buffered_ + chunk) * w) buffer_.resize((buffered_ + chunk) * w);
@@ -111,11 +116,11 @@ const Value* Result::next_raw(bool exact) {
   if (!source_done_) {
     using Mode = detail::RowBuffering::Mode;
     if (exact && buffering_.mode != Mode::all) {
-      refill(1);
+      fill(1);
     } else if (buffering_.mode == Mode::all) {
       refill(everything);
     } else {
-      refill(buffering_.size);
+      fill(buffering_.size);
       if (buffering_.mode == Mode::growing) {
         buffering_.size = std::min(buffering_.max_row_buffer, buffering_.size * growth_factor);
       }
@@ -126,7 +131,7 @@ const Value* Result::next_raw(bool exact) {
   return nullptr;
 }
 
-const Row* Result::next_row(detail::RowFilter& filter, bool exact) {
+const Row* Result::next_row_refilling(detail::RowFilter& filter, bool exact) {
   while (const Value* raw = next_raw(exact)) {
     if (const Row* row = filter.apply(raw)) return row;
   }

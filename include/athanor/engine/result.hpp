@@ -267,8 +267,17 @@ class Result {
   // nullptr at the end; the result then soft-closes.
   const Value* next_raw(bool exact = false);
   void refill(std::size_t rows);
-  // The next row through `filter`; nullptr at the end.
-  const Row* next_row(detail::RowFilter& filter, bool exact = false);
+  // refill() of a bounded number of rows.
+  void fill(std::size_t rows);
+  // The next row through `filter`; nullptr at the end. Inline for a row already in the buffer;
+  // next_row_refilling() does the rest.
+  const Row* next_row(detail::RowFilter& filter, bool exact = false) {
+    if (position_ < buffered_) {
+      if (const Row* row = filter.apply(buffer_.data() + width_ * position_++)) return row;
+    }
+    return next_row_refilling(filter, exact);
+  }
+  const Row* next_row_refilling(detail::RowFilter& filter, bool exact);
   std::size_t default_fetch_size() const noexcept;
   void hard_close() noexcept;
   std::optional<Row> only_row(detail::RowFilter& filter, bool require_one,
