@@ -23,18 +23,23 @@ namespace {
 // Pointers to the parameter values, inline for the common few.
 class ParamRefs {
  public:
+  ParamRefs() = default;
+  ParamRefs(const ParamRefs&) = delete;  // data_ may point into this object
+  ParamRefs& operator=(const ParamRefs&) = delete;
   void reserve(std::size_t n) {
-    if (n > inline_.size()) heap_.resize(n);
+    if (n > inline_.size()) {
+      heap_.resize(n);
+      data_ = heap_.data();
+    }
     size_ = 0;
   }
-  void push(const Value* v) { data()[size_++] = v; }
-  std::span<const Value* const> span() const { return {data(), size_}; }
+  void push(const Value* v) { data_[size_++] = v; }
+  std::span<const Value* const> span() const { return {data_, size_}; }
 
  private:
-  const Value** data() { return heap_.empty() ? inline_.data() : heap_.data(); }
-  const Value* const* data() const { return heap_.empty() ? inline_.data() : heap_.data(); }
   std::array<const Value*, 16> inline_;  // filled before read
   std::vector<const Value*> heap_;
+  const Value** data_ = inline_.data();  // inline_, or heap_ once a row needs more
   std::size_t size_ = 0;
 };
 
@@ -114,6 +119,15 @@ void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params
               const sql::BoundValues* bound, std::optional<std::size_t> group, bool hide_parameters,
               ParamRefs& refs) {
   const auto& names = compiled.positional_names;
+  if (!defaults && !bound) {
+    // text() and most constructs: the caller's values alone, with nothing else to consult.
+    for (const std::string& name : names) {
+      const Value* v = given.find(name);
+      if (!v) throw_missing_bind(name, group, compiled, given, hide_parameters);
+      refs.push(v);
+    }
+    return;
+  }
   const auto& literals = compiled.positional_literals;  // empty for text()
   for (std::size_t position = 0; position < names.size(); ++position) {
     const std::string& name = names[position];
