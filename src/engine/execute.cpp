@@ -371,7 +371,16 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
     execute_on_cursor(self, *cursor, call);
   }
   const dbapi::Description* desc = cursor->description();
-  auto metadata = desc ? result_metadata(self, *desc, call.compiled) : nullptr;
+  std::shared_ptr<const ResultMetadata> metadata;
+  // The compiled form's keys, when they are still of this description (and no "Col" line is
+  // logged), are taken here: a statement run in a loop finds them every time.
+  const auto* cached = desc && call.compiled ? call.compiled->cached_metadata() : nullptr;
+  if (cached && (*cached)->description_serial() == desc->serial &&
+      self.core.echo.load(std::memory_order_relaxed) <= 1) {
+    metadata = *cached;
+  } else if (desc) {
+    metadata = result_metadata(self, *desc, call.compiled);
+  }
   return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata),
                       opts ? row_buffering(call, *opts, server_side) : RowBuffering());
 }
