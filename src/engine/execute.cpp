@@ -212,20 +212,23 @@ std::string repr_params(const dbapi::ParamRows& params, bool many) {
   return out;
 }
 
+const dbapi::ParamRows no_rows;
+
 // Everything one trip to the cursor needs.
 struct CursorCall {
   std::string_view sql;
   std::size_t sql_hash = 0;
   std::uint64_t sql_serial = 0;  // see dbapi::Cursor::execute_raw; 0 for SQL not compiled here
-  dbapi::ParamRows params;
-  bool many = false;
+  // The caller's, pointed to: the call is made for every execution, and small is cheaper to fill.
+  const dbapi::ParamRows* params = &no_rows;
   const sql::Compiled* compiled = nullptr;
   const char* raw_badge = nullptr;  // "raw sql" for driver SQL
-  sql::CacheOutcome outcome = sql::CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
   const ExecutionOptions* options = nullptr;
+  sql::CacheOutcome outcome = sql::CacheOutcome::generated;
   // What was executed decides how stream_results and yield_per apply (see row_buffering()).
   enum class Kind { driver_sql, text, dml, select } kind = Kind::driver_sql;
+  bool many = false;
 };
 
 void log_execution(ConnectionState& self, std::string_view sql, std::string_view badge,
@@ -241,15 +244,15 @@ void log_execution(ConnectionState& self, std::string_view sql, std::string_view
 void log_statement(ConnectionState& self, const CursorCall& call) {
   const std::string label = call.raw_badge ? std::string(call.raw_badge)
                                            : badge(call.outcome, call.compiled, call.compile_time);
-  log_execution(self, call.sql, label, call.params, call.many);
+  log_execution(self, call.sql, label, *call.params, call.many);
 }
 
 void execute_on_cursor(ConnectionState& self, dbapi::Cursor& cursor, const CursorCall& call) {
   if (self.echo()) log_statement(self, call);
   try {
-    cursor.execute_raw(call.sql, call.sql_hash, call.sql_serial, call.params, call.many);
+    cursor.execute_raw(call.sql, call.sql_hash, call.sql_serial, *call.params, call.many);
   } catch (const dbapi::Error& e) {
-    self.handle_dbapi_error(e, call.sql, repr_params(call.params, call.many), &cursor);
+    self.handle_dbapi_error(e, call.sql, repr_params(*call.params, call.many), &cursor);
   }
 }
 
@@ -260,10 +263,10 @@ void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, Cu
   CursorParameters params;
   std::vector<const Value*> refs;
   ExecutionContext context{call.compiled, call.options, call.many};
-  if (!call.params.is_named()) {
-    for (std::size_t r = 0; r < call.params.rows(); ++r) {
+  if (!call.params->is_named()) {
+    for (std::size_t r = 0; r < call.params->rows(); ++r) {
       auto& row = params.emplace_back();
-      for (const Value* v : call.params.row(r)) row.push_back(*v);
+      for (const Value* v : call.params->row(r)) row.push_back(*v);
     }
   }
   self.engine.layer().fire(event::before_cursor_execute, *self.owner, cursor, sql, params, context,
@@ -271,7 +274,8 @@ void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, Cu
   call.sql = sql;
   call.sql_hash = std::hash<std::string_view>{}(call.sql);
   call.sql_serial = 0;  // the listeners may have rewritten it
-  if (!call.params.is_named()) {
+  dbapi::ParamRows rewritten;
+  if (!call.params->is_named()) {
     const std::size_t width = params.empty() ? 0 : params.front().size();
     for (const auto& row : params) {
       if (row.size() != width) {
@@ -279,7 +283,8 @@ void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, Cu
       }
       for (const Value& v : row) refs.push_back(&v);
     }
-    call.params = width ? dbapi::ParamRows::positional(refs, width) : dbapi::ParamRows();
+    if (width) rewritten = dbapi::ParamRows::positional(refs, width);
+    call.params = &rewritten;
   }
   execute_on_cursor(self, cursor, call);
   self.engine.layer().fire(event::after_cursor_execute, *self.owner, cursor, std::as_const(sql),
@@ -609,16 +614,16 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   CursorCall call{.sql = c.sql,
                   .sql_hash = c.sql_hash,
                   .sql_serial = c.sql_serial,
-                  .params = rows,
-                  .many = many,
+                  .params = &rows,
                   .compiled = &c,
                   .raw_badge = nullptr,
-                  .outcome = compiled.outcome,
                   .compile_time = compiled.compile_time,
                   .options = &opts,
+                  .outcome = compiled.outcome,
                   .kind = textual                                     ? CursorCall::Kind::text
                           : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
-                                                                      : CursorCall::Kind::select};
+                                                                      : CursorCall::Kind::select,
+                  .many = many};
   CursorResult result =
       many && !textual && uses_insertmanyvalues(c)
           ? execute_insertmanyvalues(
@@ -648,7 +653,7 @@ CursorResult execute_driver(ConnectionState& self, std::string_view sql, dbapi::
   CursorCall call;
   call.sql = sql;
   call.sql_hash = std::hash<std::string_view>{}(call.sql);
-  call.params = rows;
+  call.params = &rows;
   call.many = many;
   call.raw_badge = "raw sql";
   call.options = opts;
