@@ -48,7 +48,8 @@ void bind_time_of_day(sqlite3* db, sqlite3_stmt* stmt, int index, const Date* da
   }
 }
 
-void bind_any_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
+// Kept out of bind_value(): inlined, its formatting buffers would be set up for every value bound.
+[[gnu::noinline]] void bind_any_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
   int rc = SQLITE_OK;
   switch (v.kind()) {
     case Value::Kind::null:
