@@ -337,8 +337,8 @@ CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState>&& conn,
 CursorResult::CursorResult(const CursorResult& like, std::shared_ptr<const ResultMetadata> metadata,
                            std::vector<Value> rows)
     : conn_(like.conn_),
-      rowcount_(like.rowcount_),
-      lastrowid_(like.lastrowid_),
+      rowcount_(like.rowcount()),
+      lastrowid_(like.lastrowid()),
       insert_(like.insert_) {
   init_buffered(detail::RowFilter(std::move(metadata)), std::move(rows));
 }
