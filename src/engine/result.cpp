@@ -84,7 +84,8 @@ void Result::prefetch(std::size_t rows) {
   refill(rows);
 }
 
-// Inline: a plain cursor's result comes here for every row.
+// Apart from refill() (whose loop for everything makes a call save more registers) and inline:
+// a plain cursor's result comes here for every row.
 inline void Result::fill(std::size_t rows) {
   const std::size_t w = width();
   position_ = 0;
