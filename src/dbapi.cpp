@@ -38,8 +38,8 @@ std::string Error::qualified_name() const {
   return name;
 }
 
-std::uint64_t Description::next_serial() noexcept {
-  // Starts at 1 so that 0 can mean "no description" to a layer that caches by serial.
+std::uint64_t next_serial() noexcept {
+  // Starts at 1 so that 0 can mean "none" to a layer that caches by serial.
   static std::atomic<std::uint64_t> counter{0};
   return counter.fetch_add(1, std::memory_order_relaxed) + 1;
 }
@@ -64,23 +64,23 @@ std::vector<const Value*> pointers_to(const std::vector<Value>& values) {
 }  // namespace
 
 void Cursor::execute(std::string_view sql) {
-  execute_raw(sql, hash_sql(sql), ParamRows(), false);
+  execute_raw(sql, hash_sql(sql), 0, ParamRows(), false);
 }
 
 void Cursor::execute(std::string_view sql, const std::vector<Value>& params) {
   const std::vector<const Value*> ptrs = pointers_to(params);
-  execute_raw(sql, hash_sql(sql), ParamRows::positional(ptrs, ptrs.size()), false);
+  execute_raw(sql, hash_sql(sql), 0, ParamRows::positional(ptrs, ptrs.size()), false);
 }
 
 void Cursor::execute(std::string_view sql, const Params& params) {
   const Params* sets[] = {&params};
-  execute_raw(sql, hash_sql(sql), ParamRows::named(sets), false);
+  execute_raw(sql, hash_sql(sql), 0, ParamRows::named(sets), false);
 }
 
 void Cursor::executemany(std::string_view sql, const std::vector<std::vector<Value>>& seq) {
   const std::size_t hash = hash_sql(sql);
   if (seq.empty()) {
-    execute_raw(sql, hash, ParamRows(), true);
+    execute_raw(sql, hash, 0, ParamRows(), true);
     return;
   }
   // Rows of differing widths cannot share one flat array: each stretch of equal width runs as its
@@ -98,9 +98,9 @@ void Cursor::executemany(std::string_view sql, const std::vector<std::vector<Val
     }
     if (width == 0) {
       empty_sets.assign(end - begin, &no_names);
-      execute_raw(sql, hash, ParamRows::named(empty_sets), true);
+      execute_raw(sql, hash, 0, ParamRows::named(empty_sets), true);
     } else {
-      execute_raw(sql, hash, ParamRows::positional(flat, width), true);
+      execute_raw(sql, hash, 0, ParamRows::positional(flat, width), true);
     }
   }
 }
@@ -109,7 +109,7 @@ void Cursor::executemany(std::string_view sql, const std::vector<Params>& seq) {
   std::vector<const Params*> sets;
   sets.reserve(seq.size());
   for (const Params& p : seq) sets.push_back(&p);
-  execute_raw(sql, hash_sql(sql), ParamRows::named(sets), true);
+  execute_raw(sql, hash_sql(sql), 0, ParamRows::named(sets), true);
 }
 
 namespace {

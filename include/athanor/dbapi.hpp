@@ -69,13 +69,17 @@ struct ColumnDescription {
   std::optional<bool> null_ok;
 };
 
+// A number unique in the process for the life of the program, never 0: what a cache may key
+// things on that must never be confused with others made later at the same address.
+std::uint64_t next_serial() noexcept;
+
 // cursor.description, shared by every execution of one prepared statement. `serial` is unique
 // in the process for the life of the program, so a layer above may cache what it derives from a
 // description (keys, lookup maps) under it.
 struct Description {
   std::uint64_t serial = 0;
   std::vector<ColumnDescription> columns;
-  static std::uint64_t next_serial() noexcept;
+  static std::uint64_t next_serial() noexcept { return dbapi::next_serial(); }
 };
 
 // Parameter sets for one execute/executemany call, without copying the values: either rows of
@@ -146,9 +150,11 @@ class Cursor {
   // --- the engine's fast path -----------------------------------------------------------------
   // Executes `sql` (native paramstyle) once per parameter row; `many` marks executemany, which
   // must not return rows. `sql_hash` is std::hash<std::string_view> of sql, computed once by the
-  // caller, for the prepared-statement cache.
-  virtual void execute_raw(std::string_view sql, std::size_t sql_hash, const ParamRows& params,
-                           bool many) = 0;
+  // caller, for the prepared-statement cache. `sql_serial`, when not 0, is a next_serial() that
+  // only ever accompanies this same text (the engine's compiled form of a statement), so the
+  // cache may recognise the SQL by it without comparing the text.
+  virtual void execute_raw(std::string_view sql, std::size_t sql_hash, std::uint64_t sql_serial,
+                           const ParamRows& params, bool many) = 0;
   // Reads the next row into `row` (size == description()->columns.size()), reusing its Values'
   // buffers; false at the end of the rows. Value views stay valid until the next call.
   virtual bool fetch_into(std::span<Value> row) = 0;

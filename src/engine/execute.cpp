@@ -23,20 +23,34 @@ namespace {
 // Pointers to the parameter values, inline for the common few.
 class ParamRefs {
  public:
+  ParamRefs() = default;
+  ParamRefs(const ParamRefs&) = delete;  // data_ may point into this object
+  ParamRefs& operator=(const ParamRefs&) = delete;
   void reserve(std::size_t n) {
-    if (n > inline_.size()) heap_.resize(n);
+    if (n > inline_.size()) {
+      heap_.resize(n);
+      data_ = heap_.data();
+    }
     size_ = 0;
   }
-  void push(const Value* v) { data()[size_++] = v; }
-  std::span<const Value* const> span() const { return {data(), size_}; }
+  void push(const Value* v) { data_[size_++] = v; }
+  std::span<const Value* const> span() const { return {data_, size_}; }
 
  private:
-  const Value** data() { return heap_.empty() ? inline_.data() : heap_.data(); }
-  const Value* const* data() const { return heap_.empty() ? inline_.data() : heap_.data(); }
   std::array<const Value*, 16> inline_;  // filled before read
   std::vector<const Value*> heap_;
+  const Value** data_ = inline_.data();  // inline_, or heap_ once a row needs more
   std::size_t size_ = 0;
 };
+
+// Bind names are a few bytes long: comparing them here costs less than a call to memcmp.
+bool same_name(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 // One named parameter set as the caller gave it: a Params, or a braced list bound in place.
 class NamedSet {
@@ -47,7 +61,7 @@ class NamedSet {
   const Value* find(std::string_view name) const noexcept {
     if (params_) return params_->find(name);
     for (auto it = std::rbegin(list_); it != std::rend(list_); ++it) {  // last one wins
-      if (it->first == name) return &it->second;
+      if (same_name(it->first, name)) return &it->second;
     }
     return nullptr;
   }
@@ -105,6 +119,15 @@ void bind_row(const sql::Compiled& compiled, const NamedSet& given, const Params
               const sql::BoundValues* bound, std::optional<std::size_t> group, bool hide_parameters,
               ParamRefs& refs) {
   const auto& names = compiled.positional_names;
+  if (!defaults && !bound) {
+    // text() and most constructs: the caller's values alone, with nothing else to consult.
+    for (const std::string& name : names) {
+      const Value* v = given.find(name);
+      if (!v) throw_missing_bind(name, group, compiled, given, hide_parameters);
+      refs.push(v);
+    }
+    return;
+  }
   const auto& literals = compiled.positional_literals;  // empty for text()
   for (std::size_t position = 0; position < names.size(); ++position) {
     const std::string& name = names[position];
@@ -189,19 +212,23 @@ std::string repr_params(const dbapi::ParamRows& params, bool many) {
   return out;
 }
 
+const dbapi::ParamRows no_rows;
+
 // Everything one trip to the cursor needs.
 struct CursorCall {
   std::string_view sql;
   std::size_t sql_hash = 0;
-  dbapi::ParamRows params;
-  bool many = false;
+  std::uint64_t sql_serial = 0;  // see dbapi::Cursor::execute_raw; 0 for SQL not compiled here
+  // The caller's, pointed to: the call is made for every execution, and small is cheaper to fill.
+  const dbapi::ParamRows* params = &no_rows;
   const sql::Compiled* compiled = nullptr;
   const char* raw_badge = nullptr;  // "raw sql" for driver SQL
-  sql::CacheOutcome outcome = sql::CacheOutcome::generated;
   std::chrono::duration<double> compile_time{0};
   const ExecutionOptions* options = nullptr;
+  sql::CacheOutcome outcome = sql::CacheOutcome::generated;
   // What was executed decides how stream_results and yield_per apply (see row_buffering()).
   enum class Kind { driver_sql, text, dml, select } kind = Kind::driver_sql;
+  bool many = false;
 };
 
 void log_execution(ConnectionState& self, std::string_view sql, std::string_view badge,
@@ -217,15 +244,15 @@ void log_execution(ConnectionState& self, std::string_view sql, std::string_view
 void log_statement(ConnectionState& self, const CursorCall& call) {
   const std::string label = call.raw_badge ? std::string(call.raw_badge)
                                            : badge(call.outcome, call.compiled, call.compile_time);
-  log_execution(self, call.sql, label, call.params, call.many);
+  log_execution(self, call.sql, label, *call.params, call.many);
 }
 
 void execute_on_cursor(ConnectionState& self, dbapi::Cursor& cursor, const CursorCall& call) {
   if (self.echo()) log_statement(self, call);
   try {
-    cursor.execute_raw(call.sql, call.sql_hash, call.params, call.many);
+    cursor.execute_raw(call.sql, call.sql_hash, call.sql_serial, *call.params, call.many);
   } catch (const dbapi::Error& e) {
-    self.handle_dbapi_error(e, call.sql, repr_params(call.params, call.many), &cursor);
+    self.handle_dbapi_error(e, call.sql, repr_params(*call.params, call.many), &cursor);
   }
 }
 
@@ -236,17 +263,19 @@ void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, Cu
   CursorParameters params;
   std::vector<const Value*> refs;
   ExecutionContext context{call.compiled, call.options, call.many};
-  if (!call.params.is_named()) {
-    for (std::size_t r = 0; r < call.params.rows(); ++r) {
+  if (!call.params->is_named()) {
+    for (std::size_t r = 0; r < call.params->rows(); ++r) {
       auto& row = params.emplace_back();
-      for (const Value* v : call.params.row(r)) row.push_back(*v);
+      for (const Value* v : call.params->row(r)) row.push_back(*v);
     }
   }
   self.engine.layer().fire(event::before_cursor_execute, *self.owner, cursor, sql, params, context,
                            call.many);
   call.sql = sql;
   call.sql_hash = std::hash<std::string_view>{}(call.sql);
-  if (!call.params.is_named()) {
+  call.sql_serial = 0;  // the listeners may have rewritten it
+  dbapi::ParamRows rewritten;
+  if (!call.params->is_named()) {
     const std::size_t width = params.empty() ? 0 : params.front().size();
     for (const auto& row : params) {
       if (row.size() != width) {
@@ -254,7 +283,8 @@ void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, Cu
       }
       for (const Value& v : row) refs.push_back(&v);
     }
-    call.params = width ? dbapi::ParamRows::positional(refs, width) : dbapi::ParamRows();
+    if (width) rewritten = dbapi::ParamRows::positional(refs, width);
+    call.params = &rewritten;
   }
   execute_on_cursor(self, cursor, call);
   self.engine.layer().fire(event::after_cursor_execute, *self.owner, cursor, std::as_const(sql),
@@ -265,7 +295,9 @@ std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
                                                       const dbapi::Description& desc,
                                                       const sql::Compiled* compiled) {
   std::shared_ptr<const ResultMetadata> metadata;
-  if (compiled) metadata = compiled->cached_metadata();
+  if (compiled) {
+    if (const auto* cached = compiled->cached_metadata()) metadata = *cached;
+  }
   if (!metadata || metadata->description_serial() != desc.serial) {
     if (compiled && !compiled->result_keys.empty() &&
         compiled->result_keys.size() == desc.columns.size()) {
@@ -344,7 +376,16 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
     execute_on_cursor(self, *cursor, call);
   }
   const dbapi::Description* desc = cursor->description();
-  auto metadata = desc ? result_metadata(self, *desc, call.compiled) : nullptr;
+  std::shared_ptr<const ResultMetadata> metadata;
+  // The compiled form's keys, when they are still of this description (and no "Col" line is
+  // logged), are taken here: a statement run in a loop finds them every time.
+  const auto* cached = desc && call.compiled ? call.compiled->cached_metadata() : nullptr;
+  if (cached && (*cached)->description_serial() == desc->serial &&
+      self.core.echo.load(std::memory_order_relaxed) <= 1) {
+    metadata = *cached;
+  } else if (desc) {
+    metadata = result_metadata(self, *desc, call.compiled);
+  }
   return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata),
                       opts ? row_buffering(call, *opts, server_side) : RowBuffering());
 }
@@ -572,16 +613,17 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   // Every member named: the call is written once instead of zeroed first.
   CursorCall call{.sql = c.sql,
                   .sql_hash = c.sql_hash,
-                  .params = rows,
-                  .many = many,
+                  .sql_serial = c.sql_serial,
+                  .params = &rows,
                   .compiled = &c,
                   .raw_badge = nullptr,
-                  .outcome = compiled.outcome,
                   .compile_time = compiled.compile_time,
                   .options = &opts,
+                  .outcome = compiled.outcome,
                   .kind = textual                                     ? CursorCall::Kind::text
                           : c.is_insert || c.is_update || c.is_delete ? CursorCall::Kind::dml
-                                                                      : CursorCall::Kind::select};
+                                                                      : CursorCall::Kind::select,
+                  .many = many};
   CursorResult result =
       many && !textual && uses_insertmanyvalues(c)
           ? execute_insertmanyvalues(
@@ -611,7 +653,7 @@ CursorResult execute_driver(ConnectionState& self, std::string_view sql, dbapi::
   CursorCall call;
   call.sql = sql;
   call.sql_hash = std::hash<std::string_view>{}(call.sql);
-  call.params = rows;
+  call.params = &rows;
   call.many = many;
   call.raw_badge = "raw sql";
   call.options = opts;

@@ -208,7 +208,7 @@ CursorResult execute_insertmanyvalues(ConnectionState& self, const InsertManyVal
       log_execution(self, long_statement(sql), batch_badge(call, batch + 1, total), params, false);
     }
     try {
-      cursor->execute_raw(sql, std::hash<std::string_view>{}(sql), params, false);
+      cursor->execute_raw(sql, std::hash<std::string_view>{}(sql), 0, params, false);
       if (const dbapi::Description* desc = cursor->description()) {
         if (!metadata) metadata = result_metadata(self, *desc, &c);
         const std::size_t w = metadata->size();

@@ -59,7 +59,7 @@ Result& Result::operator=(Result&& other) noexcept {
   return *this;
 }
 
-Result::Result(std::shared_ptr<const ResultMetadata> source,
+Result::Result(std::shared_ptr<const ResultMetadata>&& source,
                detail::RowBuffering buffering) noexcept
     : filter_(std::move(source)) {
   adopt(buffering);
@@ -84,16 +84,22 @@ void Result::prefetch(std::size_t rows) {
   refill(rows);
 }
 
-void Result::refill(std::size_t rows) {
+// Apart from refill() (whose loop for everything makes a call save more registers) and inline:
+// a plain cursor's result comes here for every row.
+inline void Result::fill(std::size_t rows) {
   const std::size_t w = width();
   position_ = 0;
   buffered_ = 0;
-  if (rows != everything) {
-    if (buffer_.size() < rows * w) buffer_.resize(rows * w);
-    buffered_ = fetch_raw({buffer_.data(), rows * w}, rows);
-    if (buffered_ < rows) source_done_ = true;
-    return;
-  }
+  if (buffer_.size() < rows * w) buffer_.resize(rows * w);
+  buffered_ = fetch_raw({buffer_.data(), rows * w}, rows);
+  if (buffered_ < rows) source_done_ = true;
+}
+
+void Result::refill(std::size_t rows) {
+  if (rows != everything) return fill(rows);
+  const std::size_t w = width();
+  position_ = 0;
+  buffered_ = 0;
   // Everything that is left, in doubling chunks.
   for (std::size_t chunk = 64;; chunk *= 2) {
     if (buffer_.size() < (buffered_ + chunk) * w) buffer_.resize((buffered_ + chunk) * w);
@@ -111,11 +117,11 @@ const Value* Result::next_raw(bool exact) {
   if (!source_done_) {
     using Mode = detail::RowBuffering::Mode;
     if (exact && buffering_.mode != Mode::all) {
-      refill(1);
+      fill(1);
     } else if (buffering_.mode == Mode::all) {
       refill(everything);
     } else {
-      refill(buffering_.size);
+      fill(buffering_.size);
       if (buffering_.mode == Mode::growing) {
         buffering_.size = std::min(buffering_.max_row_buffer, buffering_.size * growth_factor);
       }
@@ -126,7 +132,7 @@ const Value* Result::next_raw(bool exact) {
   return nullptr;
 }
 
-const Row* Result::next_row(detail::RowFilter& filter, bool exact) {
+const Row* Result::next_row_refilling(detail::RowFilter& filter, bool exact) {
   while (const Value* raw = next_raw(exact)) {
     if (const Row* row = filter.apply(raw)) return row;
   }
@@ -312,18 +318,15 @@ FrozenResult Result::freeze() {
 
 // ---- CursorResult -------------------------------------------------------------------------------
 
-CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
-                           std::shared_ptr<const ResultMetadata> metadata,
+CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState>&& conn,
+                           dbapi::CursorPtr&& cursor,
+                           std::shared_ptr<const ResultMetadata>&& metadata,
                            detail::RowBuffering buffering)
-    : Result(std::move(metadata), buffering),
-      conn_(std::move(conn)),
-      cursor_(std::move(cursor)),
-      rowcount_(cursor_->rowcount()),
-      lastrowid_(cursor_->lastrowid()) {
+    : Result(std::move(metadata), buffering), conn_(std::move(conn)), cursor_(std::move(cursor)) {
   if (!returns_rows()) {
     // No rows to read: the cursor goes back at once (SQLAlchemy's "closed automatically").
     state_ = State::soft_closed;
-    cursor_.reset();
+    CursorResult::release_source();
     return;
   }
   if (!source_metadata()->processors().empty()) processors_ = &source_metadata()->processors();
@@ -335,8 +338,8 @@ CursorResult::CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi:
 CursorResult::CursorResult(const CursorResult& like, std::shared_ptr<const ResultMetadata> metadata,
                            std::vector<Value> rows)
     : conn_(like.conn_),
-      rowcount_(like.rowcount_),
-      lastrowid_(like.lastrowid_),
+      rowcount_(like.rowcount()),
+      lastrowid_(like.lastrowid()),
       insert_(like.insert_) {
   init_buffered(detail::RowFilter(std::move(metadata)), std::move(rows));
 }
@@ -457,6 +460,7 @@ void CursorResult::release_source() noexcept {
   if (!cursor_) return;
   // DML with RETURNING has counted its rows only now that they are read.
   rowcount_ = cursor_->rowcount();
+  lastrowid_ = cursor_->lastrowid();
   cursor_.reset();
 }
 

@@ -89,12 +89,16 @@ std::size_t ResultMetadata::index_of(std::string_view name) const {
 }
 
 Row::Row(std::shared_ptr<const ResultMetadata> metadata, std::vector<Value> values)
-    : metadata_(metadata.get()), owned_metadata_(std::move(metadata)), owned_(std::move(values)) {
+    : metadata_(metadata.get()),
+      size_(metadata ? metadata->size() : 0),
+      owned_metadata_(std::move(metadata)),
+      owned_(std::move(values)) {
   values_ = owned_.data();
 }
 
 Row::Row(const Row& other)
     : metadata_(other.metadata_),
+      size_(other.size_),
       owned_metadata_(other.owned_metadata_ ? other.owned_metadata_
                       : other.view_of_      ? *other.view_of_
                                             : nullptr),
@@ -105,6 +109,7 @@ Row::Row(const Row& other)
 Row::Row(Row&& other) noexcept
     : metadata_(other.metadata_),
       values_(other.values_),
+      size_(other.size_),
       view_of_(other.view_of_),
       owned_metadata_(std::move(other.owned_metadata_)),
       owned_(std::move(other.owned_)) {
@@ -120,6 +125,7 @@ Row& Row::operator=(Row&& other) noexcept {
   if (this != &other) {
     metadata_ = other.metadata_;
     values_ = other.values_;
+    size_ = other.size_;
     view_of_ = other.view_of_;
     owned_metadata_ = std::move(other.owned_metadata_);
     owned_ = std::move(other.owned_);
@@ -143,6 +149,7 @@ RowMapping Row::mapping() const {
   Row view;
   view.metadata_ = metadata_;
   view.values_ = values_;
+  view.size_ = size_;
   view.view_of_ = owned_metadata_ ? &owned_metadata_ : view_of_;
   return RowMapping(std::move(view));
 }

@@ -11,11 +11,6 @@
 
 namespace athanor::sql {
 
-std::shared_ptr<const ResultMetadata> Compiled::cached_metadata() const noexcept {
-  const MetadataHolder* h = metadata_.load(std::memory_order_acquire);
-  return h ? h->metadata : nullptr;
-}
-
 void Compiled::cache_metadata(std::shared_ptr<const ResultMetadata> metadata) const {
   auto* fresh = new MetadataHolder{std::move(metadata)};
   MetadataHolder* current = metadata_.load(std::memory_order_acquire);

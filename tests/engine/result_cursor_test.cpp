@@ -2,6 +2,7 @@
 // RETURNING, returns_rows, the inserted_primary_key seam; and rows that cost nothing — iterating
 // and reading typed values allocates nothing per row, a row kept past its batch owns its values.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,26 @@ TEST_P(ResultCursor, DmlWithReturningCountsItsRowsOnceRead) {
   EXPECT_TRUE(result.returns_rows());
   EXPECT_EQ(result.scalars().all<std::int64_t>().size(), 2u);
   EXPECT_EQ(result.rowcount(), 2);
+}
+
+// While its rows are read a result answers rowcount and lastrowid from its cursor; once the
+// cursor has gone back, with what the cursor last said.
+TEST_P(ResultCursor, RowcountAndLastrowidBeforeAndAfterTheRowsAreRead) {
+  auto result =
+      conn().exec_driver_sql("INSERT INTO t (id, name) VALUES (20, 'x'), (21, 'y') RETURNING id");
+  EXPECT_EQ(result.rowcount(), is_sqlite() ? -1 : 2);  // sqlite3 counts once the rows are read
+  const std::optional<std::int64_t> lastrowid = result.lastrowid();
+  EXPECT_EQ(lastrowid.has_value(), is_sqlite());
+  EXPECT_EQ(result.fetchone()->get<std::int64_t>(0), 20);
+  EXPECT_EQ(result.fetchone()->get<std::int64_t>(0), 21);
+  EXPECT_FALSE(result.fetchone().has_value());
+  EXPECT_EQ(result.rowcount(), 2);
+  EXPECT_EQ(result.lastrowid(), lastrowid);
+  // A splice of the exhausted result keeps both.
+  auto other = conn().exec_driver_sql("SELECT 7 AS id");
+  auto spliced = result.splice_vertically(other);
+  EXPECT_EQ(spliced.rowcount(), 2);
+  EXPECT_EQ(spliced.lastrowid(), lastrowid);
 }
 
 TEST_P(ResultCursor, InsertedPrimaryKeySeamForTheExpressionLanguage) {

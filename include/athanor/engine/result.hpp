@@ -214,7 +214,7 @@ class Result {
 
   Result() = default;
   // Over the raw rows of `source` (null: the statement returns no rows).
-  Result(std::shared_ptr<const ResultMetadata> source, detail::RowBuffering buffering) noexcept;
+  Result(std::shared_ptr<const ResultMetadata>&& source, detail::RowBuffering buffering) noexcept;
   // Reads up to `rows` raw rows into `out` (rows × width values, reusing their buffers) and
   // returns how many it read; fewer than asked means the source is exhausted, and it then has
   // released its resources (a cursor goes back to the driver). A source that knows it is
@@ -267,8 +267,17 @@ class Result {
   // nullptr at the end; the result then soft-closes.
   const Value* next_raw(bool exact = false);
   void refill(std::size_t rows);
-  // The next row through `filter`; nullptr at the end.
-  const Row* next_row(detail::RowFilter& filter, bool exact = false);
+  // refill() of a bounded number of rows.
+  void fill(std::size_t rows);
+  // The next row through `filter`; nullptr at the end. Inline for a row already in the buffer;
+  // next_row_refilling() does the rest.
+  const Row* next_row(detail::RowFilter& filter, bool exact = false) {
+    if (position_ < buffered_) {
+      if (const Row* row = filter.apply(buffer_.data() + width_ * position_++)) return row;
+    }
+    return next_row_refilling(filter, exact);
+  }
+  const Row* next_row_refilling(detail::RowFilter& filter, bool exact);
   std::size_t default_fetch_size() const noexcept;
   void hard_close() noexcept;
   std::optional<Row> only_row(detail::RowFilter& filter, bool require_one,
@@ -298,8 +307,10 @@ class CursorResult : public Result {
   // DML statement with RETURNING, known once its rows are read; -1 when not applicable (SELECT).
   // Trust it for a single statement only when supports_sane_rowcount(), for executemany only when
   // supports_sane_multi_rowcount().
-  std::int64_t rowcount() const noexcept { return rowcount_; }
-  std::optional<std::int64_t> lastrowid() const noexcept { return lastrowid_; }
+  std::int64_t rowcount() const noexcept { return cursor_ ? cursor_->rowcount() : rowcount_; }
+  std::optional<std::int64_t> lastrowid() const noexcept {
+    return cursor_ ? cursor_->lastrowid() : lastrowid_;
+  }
   bool supports_sane_rowcount() const noexcept;
   bool supports_sane_multi_rowcount() const noexcept;
 
@@ -370,8 +381,8 @@ class CursorResult : public Result {
   CursorResult splice_vertically(CursorResult& other);
 
   // For the execution machinery. `buffering` says how rows are read (SPEC §14.3).
-  CursorResult(std::shared_ptr<detail::ConnectionState> conn, dbapi::CursorPtr cursor,
-               std::shared_ptr<const ResultMetadata> metadata, detail::RowBuffering buffering);
+  CursorResult(std::shared_ptr<detail::ConnectionState>&& conn, dbapi::CursorPtr&& cursor,
+               std::shared_ptr<const ResultMetadata>&& metadata, detail::RowBuffering buffering);
   // A fully buffered result over rows already read and processed (insertmanyvalues: the
   // RETURNING rows of every batch); null metadata: no rows.
   CursorResult(std::shared_ptr<detail::ConnectionState> conn,
@@ -391,6 +402,8 @@ class CursorResult : public Result {
 
   std::shared_ptr<detail::ConnectionState> conn_;
   dbapi::CursorPtr cursor_;
+  // The cursor's, taken when it goes back (until then it is asked, which an execution that
+  // never looks at them does not pay for).
   std::int64_t rowcount_ = -1;
   std::optional<std::int64_t> lastrowid_;
   // The result processors of the columns (in the metadata this result holds), run on each value

@@ -88,12 +88,13 @@ class Row {
   // A view over `values` (size = metadata size) owned by someone else.
   static Row view(const std::shared_ptr<const ResultMetadata>& metadata, const Value* values) {
     Row r;
-    r.metadata_ = metadata.get(), r.values_ = values, r.view_of_ = &metadata;
+    r.rebind(metadata, values);
     return r;
   }
   // Points this view at other values (of the same metadata owner).
   void rebind(const std::shared_ptr<const ResultMetadata>& metadata, const Value* values) noexcept {
     metadata_ = metadata.get(), values_ = values, view_of_ = &metadata;
+    size_ = metadata ? metadata->size() : 0;
   }
   // An owning row.
   Row(std::shared_ptr<const ResultMetadata> metadata, std::vector<Value> values);
@@ -102,7 +103,7 @@ class Row {
   Row& operator=(const Row& other);
   Row& operator=(Row&& other) noexcept;
 
-  std::size_t size() const noexcept { return metadata_ ? metadata_->size() : 0; }
+  std::size_t size() const noexcept { return size_; }
   // By position (negative counts from the end); std::out_of_range past the end.
   template <std::integral I>
   const Value& operator[](I index) const {
@@ -173,6 +174,8 @@ class Row {
 
   const ResultMetadata* metadata_ = nullptr;
   const Value* values_ = nullptr;
+  // metadata_'s size, kept here: every access by position checks against it.
+  std::size_t size_ = 0;
   // Views: the owner's handle on the metadata, so that a copy can share it.
   const std::shared_ptr<const ResultMetadata>* view_of_ = nullptr;
   std::shared_ptr<const ResultMetadata> owned_metadata_;  // owning rows

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,6 +34,9 @@ class Statement;
 struct Compiled {
   std::string sql;           // in the dialect's paramstyle
   std::size_t sql_hash = 0;  // std::hash<std::string_view> of sql, for the driver's statement cache
+  // Passed to the driver with sql, whose statement cache then recognises it without comparing the
+  // text (see dbapi::Cursor::execute_raw); sql is written before the form is first executed.
+  std::uint64_t sql_serial = dbapi::next_serial();
   // Positional paramstyles: the bind name for each parameter slot, in order (a name used twice
   // under qmark fills two slots; numeric styles list each name once). Named paramstyles: empty.
   std::vector<std::string> positional_names;
@@ -104,8 +108,12 @@ struct Compiled {
   // When this form was made: the "[cached since Xs ago]" badge counts from here.
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   // Result keys derived from the driver's description of this SQL, reused while the description
-  // (identified by its serial) stays the same.
-  std::shared_ptr<const ResultMetadata> cached_metadata() const noexcept;
+  // (identified by its serial) stays the same; null until some are cached. Inline and without a
+  // reference count: every execution of the statement reads it.
+  const std::shared_ptr<const ResultMetadata>* cached_metadata() const noexcept {
+    const MetadataHolder* h = metadata_.load(std::memory_order_acquire);
+    return h ? &h->metadata : nullptr;
+  }
   void cache_metadata(std::shared_ptr<const ResultMetadata> metadata) const;
 
   Compiled() = default;

@@ -155,7 +155,8 @@ void require_positional(const dbapi::ParamRows& params) {
 
 }  // namespace
 
-void PgCursor::execute_raw(std::string_view sql, std::size_t sql_hash,
+// The statement cache is keyed by text and parameter types, so the serial is not needed.
+void PgCursor::execute_raw(std::string_view sql, std::size_t sql_hash, std::uint64_t /*sql_serial*/,
                            const dbapi::ParamRows& params, bool many) {
   check_open();
   discard_results();

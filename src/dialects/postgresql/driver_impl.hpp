@@ -41,8 +41,8 @@ class PgCursor final : public dbapi::Cursor {
     closed_ = true;
   }
   bool closed() const noexcept override;
-  void execute_raw(std::string_view sql, std::size_t sql_hash, const dbapi::ParamRows& params,
-                   bool many) override;
+  void execute_raw(std::string_view sql, std::size_t sql_hash, std::uint64_t sql_serial,
+                   const dbapi::ParamRows& params, bool many) override;
   bool fetch_into(std::span<Value> row) override;
   std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) override;
   bool at_end() const noexcept override;

@@ -48,7 +48,8 @@ void bind_time_of_day(sqlite3* db, sqlite3_stmt* stmt, int index, const Date* da
   }
 }
 
-void bind_any_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
+// Kept out of bind_value(): inlined, its formatting buffers would be set up for every value bound.
+[[gnu::noinline]] void bind_any_value(sqlite3* db, sqlite3_stmt* stmt, int index, const Value& v) {
   int rc = SQLITE_OK;
   switch (v.kind()) {
     case Value::Kind::null:
@@ -193,8 +194,8 @@ class SQLiteCursor final : public dbapi::Cursor {
     closed_ = true;
   }
   bool closed() const noexcept override;
-  void execute_raw(std::string_view sql, std::size_t sql_hash, const ParamRows& params,
-                   bool many) override;
+  void execute_raw(std::string_view sql, std::size_t sql_hash, std::uint64_t sql_serial,
+                   const ParamRows& params, bool many) override;
   bool fetch_into(std::span<Value> row) override;
   std::size_t fetch_many_into(std::span<Value> out, std::size_t width, std::size_t rows) override;
   bool at_end() const noexcept override { return !pending_row_; }
@@ -334,13 +335,13 @@ void SQLiteCursor::fail(int rc) {
   throw e;
 }
 
-void SQLiteCursor::execute_raw(std::string_view sql, std::size_t sql_hash, const ParamRows& params,
-                               bool many) {
+void SQLiteCursor::execute_raw(std::string_view sql, std::size_t sql_hash, std::uint64_t sql_serial,
+                               const ParamRows& params, bool many) {
   check_open();
   drop_statement();
   described_ = false;
   rowcount_ = -1;
-  st_ = conn_->statements().acquire(sql, sql_hash);
+  st_ = conn_->statements().acquire(sql, sql_hash, sql_serial);
   try {
     if (many) {
       execute_many(*st_, params);
@@ -398,7 +399,12 @@ bool SQLiteCursor::fetch_into(std::span<Value> row) {
 
 std::size_t SQLiteCursor::fetch_many_into(std::span<Value> out, std::size_t width,
                                           std::size_t rows) {
-  check_open();
+  // A pending row means an open cursor (closing the cursor or its connection drops the rows), so
+  // the check is left to fetches that find none.
+  if (!pending_row_) {
+    check_open();
+    return 0;
+  }
   for (std::size_t i = 0; i < rows; ++i) {
     if (!pending_row_) return i;
     read_row(st_->stmt, out.subspan(i * width, width));  // copies: the step below may move on

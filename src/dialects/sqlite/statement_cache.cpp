@@ -116,12 +116,14 @@ void Statement::redescribe(int new_reprepares) {
   description = describe(stmt, description);
 }
 
-Statement* StatementCache::acquire_other(std::string_view sql, std::size_t hash) {
+Statement* StatementCache::acquire_other(std::string_view sql, std::size_t hash,
+                                         std::uint64_t serial) {
   std::shared_ptr<const dbapi::Description> known;
   bool busy = false;
   if (Statement* st = entries_.find(Key{sql, hash})) {
     if (!st->in_use) {
       st->in_use = true;
+      if (serial != 0) st->serial = serial;
       entries_.touch(st);
       return st;
     }
@@ -132,6 +134,7 @@ Statement* StatementCache::acquire_other(std::string_view sql, std::size_t hash)
   const bool cache = capacity_ > 0 && !busy;
   auto st = prepare(db_, sql, hash, cache ? SQLITE_PREPARE_PERSISTENT : 0, known);
   st->in_use = true;
+  st->serial = serial;
   if (!cache) return st.release();
   if (entries_.size() >= capacity_) evict_oldest();
   const Key key = key_of(*st);

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,8 @@ struct Statement : detail::LruEntry<Statement> {
   sqlite3_stmt* stmt = nullptr;  // null when the SQL holds no statement (blank, comments only)
   std::string sql;
   std::size_t hash = 0;
+  // The sql_serial (dbapi::Cursor::execute_raw) it was last acquired with: it stands for `sql`.
+  std::uint64_t serial = 0;
   // Shared with the cursors that ran it, which keep their description after the statement went
   // back to the cache (or was finalized). Null when the statement returns no columns.
   std::shared_ptr<const dbapi::Description> description;
@@ -58,17 +61,24 @@ class StatementCache {
   StatementCache& operator=(const StatementCache&) = delete;
   ~StatementCache() { clear(); }
 
-  // A statement for `sql` (hash = std::hash<std::string_view>), marked in use. Throws
-  // dbapi::Error when SQLite rejects the SQL or it holds more than one statement.
-  Statement* acquire(std::string_view sql, std::size_t hash) {
+  // A statement for `sql` (hash = std::hash<std::string_view>, serial as for
+  // dbapi::Cursor::execute_raw), marked in use. Throws dbapi::Error when SQLite rejects the SQL
+  // or it holds more than one statement.
+  Statement* acquire(std::string_view sql, std::size_t hash, std::uint64_t serial) {
     // The statement run last is the likeliest to run again (a loop over one query): no hashing
-    // into the table for it, and no call.
-    if (Statement* mru = entries_.newest();
-        mru && !mru->in_use && mru->hash == hash && mru->sql == sql) {
-      mru->in_use = true;
-      return mru;
+    // into the table for it, and no call; known by its serial, not even a comparison of the text.
+    if (Statement* mru = entries_.newest(); mru && !mru->in_use) {
+      if (mru->serial == serial && serial != 0) {
+        mru->in_use = true;
+        return mru;
+      }
+      if (mru->hash == hash && mru->sql == sql) {
+        mru->in_use = true;
+        if (serial != 0) mru->serial = serial;
+        return mru;
+      }
     }
-    return acquire_other(sql, hash);
+    return acquire_other(sql, hash, serial);
   }
   // Resets the statement and takes it back; finalizes it when it is not cached.
   void release(Statement* st) noexcept;
@@ -88,7 +98,7 @@ class StatementCache {
 
   static Key key_of(const Statement& st) noexcept { return {st.sql, st.hash}; }
   // acquire() when the newest statement will not do: a lookup in the table, else a prepare.
-  Statement* acquire_other(std::string_view sql, std::size_t hash);
+  Statement* acquire_other(std::string_view sql, std::size_t hash, std::uint64_t serial);
   void evict_oldest() noexcept;
 
   sqlite3* db_;

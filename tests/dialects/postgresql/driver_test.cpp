@@ -306,7 +306,7 @@ TEST_F(PgDriver, PointSelectAllocatesNothingOnceWarm) {
   const Value* ptr = &param;
   std::vector<Value> row(2);
   auto once = [&] {
-    cur->execute_raw(sql, hash, dbapi::ParamRows::positional({&ptr, 1}, 1), false);
+    cur->execute_raw(sql, hash, 0, dbapi::ParamRows::positional({&ptr, 1}, 1), false);
     return cur->fetch_into(row) && !cur->fetch_into(row);
   };
   ASSERT_TRUE(once());

@@ -752,7 +752,7 @@ TEST_F(SQLiteDriver, HotPathDoesNotAllocateOnceWarm) {
   std::vector<Value> row(3);
   const auto run = [&] {
     auto cur = conn->cursor();
-    cur->execute_raw(sql, hash, params, false);
+    cur->execute_raw(sql, hash, 0, params, false);
     int n = 0;
     while (cur->fetch_into(row)) ++n;
     conn->commit();
