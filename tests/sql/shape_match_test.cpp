@@ -163,6 +163,22 @@ TEST_F(ShapeMatch, BuildingOnACachedStatementLeavesTheEntrysPrototypeAlone) {
   EXPECT_EQ(r.rows, Rows{});
 }
 
+// The same for the clauses a statement keeps apart (ORDER BY, LIMIT, OFFSET, ...): building on
+// them copies them too.
+TEST_F(ShapeMatch, BuildingOnACachedStatementsClausesLeavesTheEntrysPrototypeAlone) {
+  const auto id = users.c("id");
+  auto stmt = sa::select(id).order_by({id}).limit(3);
+  run(stmt);
+  EXPECT_EQ(run(stmt).badge, "cached");
+  const auto shorter = std::move(stmt).offset(1);
+  EXPECT_EQ(run(shorter).rows, (Rows{"2", "3"}));
+  // Remember the entry without OFFSET again, then run a statement with one: it must not match it.
+  const Run r = after_remembered(sa::select(id).order_by({id}).limit(3),
+                                 sa::select(id).order_by({id}).limit(3).offset(2));
+  EXPECT_EQ(r.badge, "cached");  // shorter's entry, found by the walk
+  EXPECT_EQ(r.rows, Rows{"3"});
+}
+
 // select(table)'s columns are compared by the table they come from: another table of the same
 // columns, or the table joined to another, is another entry.
 TEST_F(ShapeMatch, AWholeTablesColumnsAreComparedByItsTable) {
