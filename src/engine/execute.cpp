@@ -13,6 +13,7 @@
 #include "athanor/exc.hpp"
 #include "engine/insertmanyvalues.hpp"
 #include "engine/state.hpp"
+#include "short_name.hpp"
 
 namespace athanor {
 
@@ -43,15 +44,6 @@ class ParamRefs {
   std::size_t size_ = 0;
 };
 
-// Bind names are a few bytes long: comparing them here costs less than a call to memcmp.
-bool same_name(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 // One named parameter set as the caller gave it: a Params, or a braced list bound in place.
 class NamedSet {
  public:
@@ -61,7 +53,7 @@ class NamedSet {
   const Value* find(std::string_view name) const noexcept {
     if (params_) return params_->find(name);
     for (auto it = std::rbegin(list_); it != std::rend(list_); ++it) {  // last one wins
-      if (same_name(it->first, name)) return &it->second;
+      if (same_short_name(it->first, name)) return &it->second;
     }
     return nullptr;
   }

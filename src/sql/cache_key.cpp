@@ -6,6 +6,7 @@
 #include <typeinfo>
 
 #include "athanor/exc.hpp"
+#include "short_name.hpp"
 #include "sql/compiler.hpp"
 
 namespace athanor::sql {
@@ -289,7 +290,8 @@ class ShapeMatch {
   // The walk keys a bind by these fields alone, its operands and nested select unread.
   bool bind(const Node& a, const Node& b) {
     if (b.kind != NodeKind::bind || a.op != b.op || a.type != b.type || a.unique != b.unique ||
-        a.has_value != b.has_value || a.expanding != b.expanding || !same_name(a, b)) {
+        a.has_value != b.has_value || a.expanding != b.expanding ||
+        !athanor::detail::same_short_name(a.name, b.name)) {
       return false;
     }
     if (a.expanding) return expanding(a, b);
@@ -318,22 +320,12 @@ class ShapeMatch {
       case NodeKind::function:
       case NodeKind::label:
       case NodeKind::text:
-        if (!same_name(a, b)) return false;
+        if (!athanor::detail::same_short_name(a.name, b.name)) return false;
         break;
       default:
         break;
     }
     return nodes(as_span(a.args), as_span(b.args));
-  }
-
-  // Names are short (a bind's key, a function's): compared in line rather than through memcmp.
-  static bool same_name(const Node& a, const Node& b) {
-    const std::size_t n = a.name.size();
-    if (n != b.name.size()) return false;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (a.name[i] != b.name[i]) return false;
-    }
-    return true;
   }
 
   std::vector<LiteralSlot>& slots_;

@@ -9,6 +9,7 @@
 #include "athanor/exc.hpp"
 #include "athanor/sql/dml.hpp"
 #include "athanor/sql/selectable.hpp"
+#include "short_name.hpp"
 #include "sql/compiler.hpp"
 
 namespace athanor::sql {
@@ -69,15 +70,6 @@ const std::string& Column::name() const noexcept {
 
 namespace {
 
-// Column names are short: compared in line rather than through memcmp.
-bool same_name(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 [[noreturn]] void throw_no_column(const TableData& t, std::string_view name) {
   throw exc::ArgumentError(fmt::format("Table '{}' has no column named '{}'", t.name, name));
 }
@@ -109,7 +101,7 @@ Column FromClause::c(std::string_view name) const {
   // carry the names, without reaching each column's definition.
   const auto& t = static_cast<const TableData&>(*data_);
   for (const Node& n : t.column_nodes) {
-    if (same_name(n.name, name)) return Column(NodePtr(data_, &n), n.column);
+    if (athanor::detail::same_short_name(n.name, name)) return Column(NodePtr(data_, &n), n.column);
   }
   throw_no_column(t, name);
 }
