@@ -30,11 +30,8 @@ void StaticPool::dispose() {
   if (!entry_->in_use()) close_connection(*entry_);
 }
 
-std::shared_ptr<Pool> StaticPool::recreate() const {
-  log(log::Level::info, "Pool recreating");
-  auto pool = std::make_shared<StaticPool>(options_);
-  pool->listeners_.copy_from(listeners_);
-  return pool;
+std::shared_ptr<Pool> StaticPool::empty_copy() const {
+  return std::make_shared<StaticPool>(options_);
 }
 
 int StaticPool::checkedin() const {
@@ -66,11 +63,8 @@ void NullPool::forget(ConnectionPoolEntry* entry) noexcept {
   release(entry);
 }
 
-std::shared_ptr<Pool> NullPool::recreate() const {
-  log(log::Level::info, "Pool recreating");
-  auto pool = std::make_shared<NullPool>(options_);
-  pool->listeners_.copy_from(listeners_);
-  return pool;
+std::shared_ptr<Pool> NullPool::empty_copy() const {
+  return std::make_shared<NullPool>(options_);
 }
 
 // ---- AssertionPool ----------------------------------------------------------------------------
@@ -112,11 +106,8 @@ void AssertionPool::dispose() {
   if (!checked_out_) close_connection(*entry_);
 }
 
-std::shared_ptr<Pool> AssertionPool::recreate() const {
-  log(log::Level::info, "Pool recreating");
-  auto pool = std::make_shared<AssertionPool>(options_, store_traceback_);
-  pool->listeners_.copy_from(listeners_);
-  return pool;
+std::shared_ptr<Pool> AssertionPool::empty_copy() const {
+  return std::make_shared<AssertionPool>(options_, store_traceback_);
 }
 
 int AssertionPool::checkedin() const {

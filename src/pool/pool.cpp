@@ -307,6 +307,13 @@ void Pool::checkin(ConnectionPoolEntry* entry, bool transaction_was_reset) noexc
   }
 }
 
+std::shared_ptr<Pool> Pool::recreate() const {
+  log(log::Level::info, "Pool recreating");
+  auto pool = empty_copy();
+  pool->listeners_.copy_from(listeners_);
+  return pool;
+}
+
 void Pool::retire() {
   retired_.store(true);
   dispose();

@@ -114,11 +114,8 @@ void QueuePool::dispose() {
   log(log::Level::info, "Pool disposed. " + status());
 }
 
-std::shared_ptr<Pool> QueuePool::recreate() const {
-  log(log::Level::info, "Pool recreating");
-  auto pool = std::make_shared<QueuePool>(options_);
-  pool->listeners_.copy_from(listeners_);
-  return pool;
+std::shared_ptr<Pool> QueuePool::empty_copy() const {
+  return std::make_shared<QueuePool>(options_);
 }
 
 int QueuePool::checkedin() const {

@@ -116,11 +116,8 @@ void SingletonThreadPool::dispose() {
   for (auto& entry : closing) close_connection(*entry);
 }
 
-std::shared_ptr<Pool> SingletonThreadPool::recreate() const {
-  log(log::Level::info, "Pool recreating");
-  auto pool = std::make_shared<SingletonThreadPool>(options_);
-  pool->listeners_.copy_from(listeners_);
-  return pool;
+std::shared_ptr<Pool> SingletonThreadPool::empty_copy() const {
+  return std::make_shared<SingletonThreadPool>(options_);
 }
 
 int SingletonThreadPool::checkedin() const {

@@ -22,7 +22,6 @@ class QueuePool : public Pool {
   ~QueuePool() override;
 
   void dispose() override;
-  std::shared_ptr<Pool> recreate() const override;
   std::string status() const override;
   int size() const override { return options_.pool_size; }
   int checkedin() const override;
@@ -30,6 +29,7 @@ class QueuePool : public Pool {
   int overflow() const override;
 
  protected:
+  std::shared_ptr<Pool> empty_copy() const override;
   ConnectionPoolEntry* acquire(const std::source_location& where) override;
   void release(ConnectionPoolEntry* entry) noexcept override;
   void abandon(ConnectionPoolEntry* entry) noexcept override;
@@ -55,7 +55,6 @@ class SingletonThreadPool : public Pool {
   ~SingletonThreadPool() override;
 
   void dispose() override;
-  std::shared_ptr<Pool> recreate() const override;
   std::string status() const override;
   int size() const override { return options_.pool_size; }
   int checkedin() const override;
@@ -64,6 +63,7 @@ class SingletonThreadPool : public Pool {
   void dispose_current_thread() noexcept;
 
  protected:
+  std::shared_ptr<Pool> empty_copy() const override;
   ConnectionPoolEntry* acquire(const std::source_location& where) override;
   void release(ConnectionPoolEntry* entry) noexcept override;
   void forget(ConnectionPoolEntry* entry) noexcept override;
@@ -92,12 +92,12 @@ class StaticPool : public Pool {
   ~StaticPool() override;
 
   void dispose() override;
-  std::shared_ptr<Pool> recreate() const override;
   std::string status() const override { return "StaticPool"; }
   int checkedin() const override;
   int checkedout() const override;
 
  protected:
+  std::shared_ptr<Pool> empty_copy() const override;
   ConnectionPoolEntry* acquire(const std::source_location& where) override;
   void release(ConnectionPoolEntry* entry) noexcept override;
   void forget(ConnectionPoolEntry* entry) noexcept override;
@@ -114,11 +114,11 @@ class NullPool : public Pool {
   explicit NullPool(PoolOptions options) : Pool(std::move(options), "NullPool") {}
 
   void dispose() override {}
-  std::shared_ptr<Pool> recreate() const override;
   std::string status() const override { return "NullPool"; }
   int checkedout() const override { return out_.load(std::memory_order_relaxed); }
 
  protected:
+  std::shared_ptr<Pool> empty_copy() const override;
   ConnectionPoolEntry* acquire(const std::source_location& where) override;
   void release(ConnectionPoolEntry* entry) noexcept override;
   void forget(ConnectionPoolEntry* entry) noexcept override;
@@ -142,12 +142,12 @@ class AssertionPool : public Pool {
   ~AssertionPool() override;
 
   void dispose() override;
-  std::shared_ptr<Pool> recreate() const override;
   std::string status() const override { return "AssertionPool"; }
   int checkedin() const override;
   int checkedout() const override;
 
  protected:
+  std::shared_ptr<Pool> empty_copy() const override;
   ConnectionPoolEntry* acquire(const std::source_location& where) override;
   void release(ConnectionPoolEntry* entry) noexcept override;
   void forget(ConnectionPoolEntry* entry) noexcept override;

@@ -180,7 +180,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // Engine::dispose() replaced this pool, so nothing will take them from it again.
   void retire();
   // A new, empty pool of the same class, options and listeners.
-  virtual std::shared_ptr<Pool> recreate() const = 0;
+  std::shared_ptr<Pool> recreate() const;
   virtual std::string status() const = 0;
   virtual int size() const { return 0; }
   virtual int checkedin() const { return 0; }
@@ -197,6 +197,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
   const std::string& logger() const noexcept { return logger_; }
 
  protected:
+  // recreate()'s part that depends on the class: a new pool built with this one's arguments.
+  virtual std::shared_ptr<Pool> empty_copy() const = 0;
   // The pool classes below implement these four under their own lock.
   // An entry for a new checkout (reused, or new and still without a connection), its checkout
   // count already incremented.
