@@ -174,16 +174,17 @@ void KeyWalk::select(const SelectData& s) {
   char* at = put(reserve(2 + max_number), 'S');
   at = put(at, static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0)));
   // A whole table's columns are one token (its address), not one entry per column.
-  at_ = put_number(at, static_cast<std::int64_t>(s.columns.size()));
-  for (std::size_t i = 0; i < s.columns.size();) {
-    if (const std::size_t whole = whole_table_at(as_span(s.columns), i)) {
+  const auto columns = s.columns();
+  at_ = put_number(at, static_cast<std::int64_t>(columns.size()));
+  for (std::size_t i = 0; i < columns.size();) {
+    if (const std::size_t whole = whole_table_at(columns, i)) {
       tag('*');  // not a NodeKind: cannot be read as the start of a node
-      pointer(s.columns[i]->from.get());
+      pointer(columns[i]->from.get());
       // A select(table)'s columns own nothing: its FROM, walked below, anchors the table then.
-      if (collect_) anchors.push_back(s.columns[i]);
+      if (collect_) anchors.push_back(columns[i]);
       i += whole;
     } else {
-      node(s.columns[i++]);
+      node(columns[i++]);
     }
   }
   number(static_cast<std::int64_t>(s.froms.size()));
@@ -218,19 +219,20 @@ class ShapeMatch {
   explicit ShapeMatch(std::vector<LiteralSlot>& slots) : slots_(slots) { slots_.clear(); }
 
   bool select(const SelectData& a, const SelectData& b) {
-    if (a.distinct != b.distinct || a.star != b.star || a.columns.size() != b.columns.size() ||
-        a.froms.size() != b.froms.size() || a.where.size() != b.where.size()) {
+    if (a.distinct != b.distinct || a.star != b.star || a.froms.size() != b.froms.size() ||
+        a.where.size() != b.where.size()) {
       return false;
     }
     for (std::size_t i = 0; i < a.froms.size(); ++i) {
       if (!plain_from(a.froms[i], b.froms[i])) return false;
     }
     // Two select(table)s of one table (their FROMs are the same, above) list the same nodes.
-    const bool same_columns = a.whole_table && b.whole_table;
-    if ((!same_columns && !nodes(as_span(a.columns), as_span(b.columns))) ||
-        !nodes(as_span(a.where), as_span(b.where))) {
-      return false;
+    if (!(a.whole_table && b.whole_table)) {
+      const auto x = a.columns();
+      const auto y = b.columns();
+      if (x.size() != y.size() || !nodes(x, y)) return false;
     }
+    if (!nodes(as_span(a.where), as_span(b.where))) return false;
     // An empty SelectClauses keys as none at all.
     const SelectClauses* x = a.clauses.get();
     const SelectClauses* y = b.clauses.get();
@@ -382,7 +384,7 @@ bool covers(const FromData& f, const FromData& inner) {
 
 std::vector<std::shared_ptr<const FromData>> select_froms(const SelectData& s) {
   std::vector<std::shared_ptr<const FromData>> raw;
-  for (const auto& c : s.columns) collect_froms(*c, raw);
+  for (const auto& c : s.columns()) collect_froms(*c, raw);
   for (const auto& w : s.where) collect_froms(*w, raw);
   for (const auto& f : s.froms) {
     if (std::find(raw.begin(), raw.end(), f) == raw.end()) raw.push_back(f);

@@ -174,11 +174,12 @@ void SqlCompiler::select(const SelectData& s, bool asfrom, bool nested) {
 
   out += "SELECT ";
   if (s.distinct) out += "DISTINCT ";
-  if (s.star || s.columns.empty()) out += '*';
+  const auto columns = s.columns();
+  if (s.star || columns.empty()) out += '*';
   std::vector<std::string> used;
-  for (std::size_t i = 0; i < s.columns.size(); ++i) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i) out += ", ";
-    result_column(*s.columns[i], asfrom, used);
+    result_column(*columns[i], asfrom, used);
   }
   if (!froms.empty()) {
     out += " \nFROM ";
