@@ -117,8 +117,8 @@ void KeyWalk::node(const NodePtr& p) {
                                        (n.expanding ? 4 : 0)));
       text(n.name);
       if (n.expanding) {
-        number(static_cast<std::int64_t>(n.values.size()));
-        for (std::size_t i = 0; i < n.values.size(); ++i) literal(&n, static_cast<int>(i));
+        number(static_cast<std::int64_t>(n.extra->values.size()));
+        for (std::size_t i = 0; i < n.extra->values.size(); ++i) literal(&n, static_cast<int>(i));
       } else if (n.has_value) {
         literal(&n, -1);
       }
@@ -132,7 +132,7 @@ void KeyWalk::node(const NodePtr& p) {
       break;
   }
   nodes(as_span(n.args));
-  if (n.select) select(*n.select);
+  if (n.extra && n.extra->select) select(*n.extra->select);
 }
 
 void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
@@ -304,8 +304,9 @@ class ShapeMatch {
   // An IN list: one slot per element. Out of line, so that the loop's registers are saved only
   // for it, not for every bind.
   [[gnu::noinline]] bool expanding(const Node& a, const Node& b) {
-    if (a.values.size() != b.values.size()) return false;
-    for (std::size_t i = 0; i < a.values.size(); ++i) {
+    const std::size_t size = a.extra->values.size();
+    if (size != b.extra->values.size()) return false;
+    for (std::size_t i = 0; i < size; ++i) {
       slots_.push_back({&a, static_cast<int>(i)});
     }
     return true;
@@ -314,7 +315,7 @@ class ShapeMatch {
   // A node with operands: neither a column nor a bind. Out of line, so that the lists around it
   // are compared in their callers' loops, the recursion being the only call.
   [[gnu::noinline]] bool node(const Node& a, const Node& b) {
-    if (a.kind != b.kind || a.op != b.op || a.type != b.type || a.select || b.select ||
+    if (a.kind != b.kind || a.op != b.op || a.type != b.type || a.extra || b.extra ||
         a.args.size() != b.args.size()) {
       return false;
     }

@@ -252,8 +252,9 @@ void SqlCompiler::bind(const Node& n) {
     return;
   }
   out += '(';
-  if (n.values.empty()) out += rules.empty_set();
-  for (std::size_t i = 0; i < n.values.size(); ++i) {
+  const auto& values = n.extra->values;
+  if (values.empty()) out += rules.empty_set();
+  for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ", ";
     placeholder(fmt::format("{}_{}", name, i + 1), true);
   }
@@ -464,12 +465,12 @@ void SqlCompiler::expr(const Node& n) {
       return;
     case NodeKind::exists:
       out += "EXISTS (";
-      select(*n.select, false, true);
+      select(*n.extra->select, false, true);
       out += ')';
       return;
     case NodeKind::scalar_select:
       out += '(';
-      select(*n.select, false, true);
+      select(*n.extra->select, false, true);
       out += ')';
       return;
   }

@@ -167,7 +167,7 @@ ColumnElement in_list(const ColumnElement& a, Op op, std::vector<Value> values) 
   Node list{.kind = NodeKind::bind, .name = detail::bind_key_for(*a.node()), .type = a.type()};
   list.has_value = true;
   list.expanding = true;
-  list.values = std::move(values);
+  list.extra = std::make_shared<const NodeExtra>(NodeExtra{.values = std::move(values)});
   Node n{.kind = NodeKind::binary, .op = op, .type = Boolean()};
   n.args = {a.node(), make(std::move(list))};
   return ColumnElement(make(std::move(n)));
@@ -232,7 +232,7 @@ ColumnElement ColumnElement::not_in(std::vector<Value> values) const {
 ColumnElement ColumnElement::in_(const Select& subquery) const {
   Node n{.kind = NodeKind::binary, .op = Op::in_, .type = Boolean()};
   Node sel{.kind = NodeKind::scalar_select};
-  sel.select = subquery.shared_data();
+  sel.extra = std::make_shared<const NodeExtra>(NodeExtra{.select = subquery.shared_data()});
   n.args = {node_, make(std::move(sel))};
   return ColumnElement(make(std::move(n)));
 }

@@ -141,13 +141,13 @@ FromClause Select::subquery(std::string name) const {
 ColumnElement Select::scalar_subquery() const {
   Node n{.kind = NodeKind::scalar_select,
          .type = data_->columns().empty() ? TypeEngine() : data_->columns().front()->type};
-  n.select = data_;
+  n.extra = std::make_shared<const NodeExtra>(NodeExtra{.select = data_});
   return ColumnElement(detail::make_tree_part<Node>(std::move(n)));
 }
 
 ColumnElement Select::exists() const {
   Node n{.kind = NodeKind::exists, .type = Boolean()};
-  n.select = data_;
+  n.extra = std::make_shared<const NodeExtra>(NodeExtra{.select = data_});
   return ColumnElement(detail::make_tree_part<Node>(std::move(n)));
 }
 
