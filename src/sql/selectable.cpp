@@ -56,6 +56,12 @@ namespace {
   data = detail::make_tree_part<SelectData>(*data);
 }
 
+// Appends past the list's inline room. Out of line and cold, like unshare(): .where() on a
+// temporary then saves no registers for a growth it almost never needs.
+[[gnu::cold, gnu::noinline]] void append_growing(NodeList& list, NodePtr&& node) {
+  list.push_back(std::move(node));
+}
+
 }  // namespace
 
 SelectData& Select::mut() {
@@ -74,7 +80,10 @@ SelectClauses& Select::mut_clauses() {
 }
 
 Select&& Select::where(ColumnElement c) && {
-  mut().where.push_back(std::move(c).node());
+  NodeList& where = mut().where;
+  NodePtr node = std::move(c).node();
+  // stable_emplace_back() leaves `node` alone when the inline room is used up.
+  if (!where.stable_emplace_back(std::move(node))) append_growing(where, std::move(node));
   return std::move(*this);
 }
 Select&& Select::order_by(std::vector<ColumnElement> cs) && {
