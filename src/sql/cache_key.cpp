@@ -115,7 +115,7 @@ void KeyWalk::node(const NodePtr& p) {
     case NodeKind::bind:  // within the room taken above
       at_ = put(at_, static_cast<char>((n.unique ? 1 : 0) | (n.has_value ? 2 : 0) |
                                        (n.expanding ? 4 : 0)));
-      text(n.name);
+      text(bind_key(n));
       if (n.expanding) {
         number(static_cast<std::int64_t>(n.extra->values.size()));
         for (std::size_t i = 0; i < n.extra->values.size(); ++i) literal(&n, static_cast<int>(i));
@@ -289,11 +289,16 @@ class ShapeMatch {
     }
   }
 
-  // The walk keys a bind by these fields alone, its operands and nested select unread.
+  // The walk keys a bind by these fields alone, its operand (bind_key's) and extra unread.
   bool bind(const Node& a, const Node& b) {
     if (b.kind != NodeKind::bind || a.op != b.op || a.type != b.type || a.unique != b.unique ||
-        a.has_value != b.has_value || a.expanding != b.expanding ||
-        !athanor::detail::same_short_name(a.name, b.name)) {
+        a.has_value != b.has_value || a.expanding != b.expanding) {
+      return false;
+    }
+    // Two binds keyed after one node (the same column) have the same key.
+    const bool same_operand =
+        !a.args.empty() && !b.args.empty() && a.args.front() == b.args.front();
+    if (!same_operand && !athanor::detail::same_short_name(bind_key(a), bind_key(b))) {
       return false;
     }
     if (a.expanding) return expanding(a, b);

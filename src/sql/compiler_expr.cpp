@@ -237,7 +237,8 @@ void SqlCompiler::bind(const Node& n) {
   if (auto it = node_bind_names.find(&n); it != node_bind_names.end()) {
     name = it->second;
   } else {
-    name = n.unique ? anon(n.name.empty() ? "param" : n.name) : n.name;
+    const std::string& key = bind_key(n);
+    name = n.unique ? anon(key.empty() ? "param" : key) : key;
     node_bind_names.emplace(&n, name);
   }
   if (!n.expanding) {

@@ -254,7 +254,7 @@ namespace {
 void crud_value(SqlCompiler& c, const CrudColumn& cc, const std::string& name) {
   if (cc.value) {
     if (is_open_literal(*cc.value) || (cc.value->kind == NodeKind::bind && cc.value->unique &&
-                                       cc.value->name == cc.column->name)) {
+                                       detail::bind_key(*cc.value) == cc.column->name)) {
       c.node_bind_names[cc.value] = name;
       c.placeholder(name);
     } else {
