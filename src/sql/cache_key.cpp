@@ -115,10 +115,10 @@ void KeyWalk::node(const NodePtr& p) {
     case NodeKind::bind:  // within the room taken above
       at_ = put(at_, static_cast<char>((n.unique ? 1 : 0) | (n.has_value ? 2 : 0) |
                                        (n.expanding ? 4 : 0)));
-      text(n.name);
+      text(bind_key(n));
       if (n.expanding) {
-        number(static_cast<std::int64_t>(n.values.size()));
-        for (std::size_t i = 0; i < n.values.size(); ++i) literal(&n, static_cast<int>(i));
+        number(static_cast<std::int64_t>(n.extra->values.size()));
+        for (std::size_t i = 0; i < n.extra->values.size(); ++i) literal(&n, static_cast<int>(i));
       } else if (n.has_value) {
         literal(&n, -1);
       }
@@ -132,7 +132,7 @@ void KeyWalk::node(const NodePtr& p) {
       break;
   }
   nodes(as_span(n.args));
-  if (n.select) select(*n.select);
+  if (n.extra && n.extra->select) select(*n.extra->select);
 }
 
 void KeyWalk::from(const std::shared_ptr<const FromData>& f) {
@@ -174,16 +174,17 @@ void KeyWalk::select(const SelectData& s) {
   char* at = put(reserve(2 + max_number), 'S');
   at = put(at, static_cast<char>((s.distinct ? 1 : 0) | (s.star ? 2 : 0)));
   // A whole table's columns are one token (its address), not one entry per column.
-  at_ = put_number(at, static_cast<std::int64_t>(s.columns.size()));
-  for (std::size_t i = 0; i < s.columns.size();) {
-    if (const std::size_t whole = whole_table_at(as_span(s.columns), i)) {
+  const auto columns = s.columns();
+  at_ = put_number(at, static_cast<std::int64_t>(columns.size()));
+  for (std::size_t i = 0; i < columns.size();) {
+    if (const std::size_t whole = whole_table_at(columns, i)) {
       tag('*');  // not a NodeKind: cannot be read as the start of a node
-      pointer(s.columns[i]->from.get());
+      pointer(columns[i]->from.get());
       // A select(table)'s columns own nothing: its FROM, walked below, anchors the table then.
-      if (collect_) anchors.push_back(s.columns[i]);
+      if (collect_) anchors.push_back(columns[i]);
       i += whole;
     } else {
-      node(s.columns[i++]);
+      node(columns[i++]);
     }
   }
   number(static_cast<std::int64_t>(s.froms.size()));
@@ -218,19 +219,20 @@ class ShapeMatch {
   explicit ShapeMatch(std::vector<LiteralSlot>& slots) : slots_(slots) { slots_.clear(); }
 
   bool select(const SelectData& a, const SelectData& b) {
-    if (a.distinct != b.distinct || a.star != b.star || a.columns.size() != b.columns.size() ||
-        a.froms.size() != b.froms.size() || a.where.size() != b.where.size()) {
+    if (a.distinct != b.distinct || a.star != b.star || a.froms.size() != b.froms.size() ||
+        a.where.size() != b.where.size()) {
       return false;
     }
     for (std::size_t i = 0; i < a.froms.size(); ++i) {
       if (!plain_from(a.froms[i], b.froms[i])) return false;
     }
     // Two select(table)s of one table (their FROMs are the same, above) list the same nodes.
-    const bool same_columns = a.whole_table && b.whole_table;
-    if ((!same_columns && !nodes(as_span(a.columns), as_span(b.columns))) ||
-        !nodes(as_span(a.where), as_span(b.where))) {
-      return false;
+    if (!(a.whole_table && b.whole_table)) {
+      const auto x = a.columns();
+      const auto y = b.columns();
+      if (x.size() != y.size() || !nodes(x, y)) return false;
     }
+    if (!nodes(as_span(a.where), as_span(b.where))) return false;
     // An empty SelectClauses keys as none at all.
     const SelectClauses* x = a.clauses.get();
     const SelectClauses* y = b.clauses.get();
@@ -287,11 +289,16 @@ class ShapeMatch {
     }
   }
 
-  // The walk keys a bind by these fields alone, its operands and nested select unread.
+  // The walk keys a bind by these fields alone, its operand (bind_key's) and extra unread.
   bool bind(const Node& a, const Node& b) {
     if (b.kind != NodeKind::bind || a.op != b.op || a.type != b.type || a.unique != b.unique ||
-        a.has_value != b.has_value || a.expanding != b.expanding ||
-        !athanor::detail::same_short_name(a.name, b.name)) {
+        a.has_value != b.has_value || a.expanding != b.expanding) {
+      return false;
+    }
+    // Two binds keyed after one node (the same column) have the same key.
+    const bool same_operand =
+        !a.args.empty() && !b.args.empty() && a.args.front() == b.args.front();
+    if (!same_operand && !athanor::detail::same_short_name(bind_key(a), bind_key(b))) {
       return false;
     }
     if (a.expanding) return expanding(a, b);
@@ -302,8 +309,9 @@ class ShapeMatch {
   // An IN list: one slot per element. Out of line, so that the loop's registers are saved only
   // for it, not for every bind.
   [[gnu::noinline]] bool expanding(const Node& a, const Node& b) {
-    if (a.values.size() != b.values.size()) return false;
-    for (std::size_t i = 0; i < a.values.size(); ++i) {
+    const std::size_t size = a.extra->values.size();
+    if (size != b.extra->values.size()) return false;
+    for (std::size_t i = 0; i < size; ++i) {
       slots_.push_back({&a, static_cast<int>(i)});
     }
     return true;
@@ -312,7 +320,7 @@ class ShapeMatch {
   // A node with operands: neither a column nor a bind. Out of line, so that the lists around it
   // are compared in their callers' loops, the recursion being the only call.
   [[gnu::noinline]] bool node(const Node& a, const Node& b) {
-    if (a.kind != b.kind || a.op != b.op || a.type != b.type || a.select || b.select ||
+    if (a.kind != b.kind || a.op != b.op || a.type != b.type || a.extra || b.extra ||
         a.args.size() != b.args.size()) {
       return false;
     }
@@ -382,7 +390,7 @@ bool covers(const FromData& f, const FromData& inner) {
 
 std::vector<std::shared_ptr<const FromData>> select_froms(const SelectData& s) {
   std::vector<std::shared_ptr<const FromData>> raw;
-  for (const auto& c : s.columns) collect_froms(*c, raw);
+  for (const auto& c : s.columns()) collect_froms(*c, raw);
   for (const auto& w : s.where) collect_froms(*w, raw);
   for (const auto& f : s.froms) {
     if (std::find(raw.begin(), raw.end(), f) == raw.end()) raw.push_back(f);

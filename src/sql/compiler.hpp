@@ -273,20 +273,23 @@ void collect_froms(const Node& n, std::vector<std::shared_ptr<const FromData>>& 
 
 // The name a SELECT exports a column under (what a subquery's .c(name) finds).
 std::string exported_name(const Node& n);
-// The key ("id" in id_1) a literal compared to `other` is named after. Inline: every comparison
-// with a value asks.
+// Whether a literal compared to `other` takes its key from it ("id" in id_1, see bind_key()),
+// rather than the anonymous "param". Inline: every comparison with a value asks.
+inline bool names_binds(const Node& other) {
+  return other.kind == NodeKind::column || other.kind == NodeKind::function ||
+         other.kind == NodeKind::text;
+}
 const std::string& anonymous_bind_key();
-inline const std::string& bind_key_for(const Node& other) {
-  if (other.kind == NodeKind::column || other.kind == NodeKind::function ||
-      other.kind == NodeKind::text) {
-    return other.name;
-  }
-  return anonymous_bind_key();
+// A bind's key: the name of the column, function or text() it was compared to, which it holds as
+// its operand (so that a comparison with a value copies no string, and the name lives as long as
+// the bind), else its own name.
+inline const std::string& bind_key(const Node& bind) {
+  return bind.args.empty() ? bind.name : bind.args.front()->name;
 }
 // A literal not yet compared to anything (a C++ value converted to a ColumnElement): its key is
 // still open, to be taken from the operand it meets.
 inline bool is_open_literal(const Node& n) {
-  return n.kind == NodeKind::bind && n.unique && n.name.empty();
+  return n.kind == NodeKind::bind && n.unique && n.name.empty() && n.args.empty();
 }
 const TableData& underlying_table(const FromData& f);
 

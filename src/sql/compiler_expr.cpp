@@ -237,7 +237,8 @@ void SqlCompiler::bind(const Node& n) {
   if (auto it = node_bind_names.find(&n); it != node_bind_names.end()) {
     name = it->second;
   } else {
-    name = n.unique ? anon(n.name.empty() ? "param" : n.name) : n.name;
+    const std::string& key = bind_key(n);
+    name = n.unique ? anon(key.empty() ? "param" : key) : key;
     node_bind_names.emplace(&n, name);
   }
   if (!n.expanding) {
@@ -252,8 +253,9 @@ void SqlCompiler::bind(const Node& n) {
     return;
   }
   out += '(';
-  if (n.values.empty()) out += rules.empty_set();
-  for (std::size_t i = 0; i < n.values.size(); ++i) {
+  const auto& values = n.extra->values;
+  if (values.empty()) out += rules.empty_set();
+  for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ", ";
     placeholder(fmt::format("{}_{}", name, i + 1), true);
   }
@@ -464,12 +466,12 @@ void SqlCompiler::expr(const Node& n) {
       return;
     case NodeKind::exists:
       out += "EXISTS (";
-      select(*n.select, false, true);
+      select(*n.extra->select, false, true);
       out += ')';
       return;
     case NodeKind::scalar_select:
       out += '(';
-      select(*n.select, false, true);
+      select(*n.extra->select, false, true);
       out += ')';
       return;
   }

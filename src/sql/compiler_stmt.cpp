@@ -174,11 +174,12 @@ void SqlCompiler::select(const SelectData& s, bool asfrom, bool nested) {
 
   out += "SELECT ";
   if (s.distinct) out += "DISTINCT ";
-  if (s.star || s.columns.empty()) out += '*';
+  const auto columns = s.columns();
+  if (s.star || columns.empty()) out += '*';
   std::vector<std::string> used;
-  for (std::size_t i = 0; i < s.columns.size(); ++i) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i) out += ", ";
-    result_column(*s.columns[i], asfrom, used);
+    result_column(*columns[i], asfrom, used);
   }
   if (!froms.empty()) {
     out += " \nFROM ";
@@ -253,7 +254,7 @@ namespace {
 void crud_value(SqlCompiler& c, const CrudColumn& cc, const std::string& name) {
   if (cc.value) {
     if (is_open_literal(*cc.value) || (cc.value->kind == NodeKind::bind && cc.value->unique &&
-                                       cc.value->name == cc.column->name)) {
+                                       detail::bind_key(*cc.value) == cc.column->name)) {
       c.node_bind_names[cc.value] = name;
       c.placeholder(name);
     } else {

@@ -43,21 +43,30 @@ TypeEngine type_of_value(const Value& v) {
   return {};
 }
 
+// Keys `bind` after `other` (detail::bind_key): by holding it when it has a name of its own.
+void key_after(Node& bind, const NodePtr& other) {
+  if (detail::names_binds(*other)) {
+    bind.args.push_back(other);
+  } else {
+    bind.name = detail::anonymous_bind_key();
+  }
+}
+
 // A literal as an operand next to `other`: keyed after it ("id" for users.c("id") == 5) and
 // typed like it, keeping `own_type` when `other` has none. Filled in place: a Node is large, and
 // this is the hot path of statements rebuilt per call.
-NodePtr keyed_literal(Value&& value, const TypeEngine& own_type, const Node& other) {
+NodePtr keyed_literal(Value&& value, const TypeEngine& own_type, const NodePtr& other) {
   auto n = detail::make_tree_part<Node>();
   n->kind = NodeKind::bind;
-  n->name = detail::bind_key_for(other);
-  n->type = other.type.kind != TypeKind::null_ ? other.type : own_type;
+  key_after(*n, other);
+  n->type = other->type.kind != TypeKind::null_ ? other->type : own_type;
   n->has_value = true;
   n->value = std::move(value);
   return n;
 }
 
 // `n` as an operand next to `other`: keyed, if it is a literal not yet keyed.
-NodePtr adapt(const NodePtr& n, const Node& other) {
+NodePtr adapt(const NodePtr& n, const NodePtr& other) {
   return is_open_literal(*n) ? keyed_literal(Value(n->value), n->type, other) : n;
 }
 
@@ -82,7 +91,7 @@ ColumnElement binary_node(NodePtr left, Op op, NodePtr right, TypeEngine type) {
 }
 
 ColumnElement binary(const ColumnElement& a, Op op, const ColumnElement& b, TypeEngine type) {
-  return binary_node(adapt(a.node(), *b.node()), op, adapt(b.node(), *a.node()), type);
+  return binary_node(adapt(a.node(), b.node()), op, adapt(b.node(), a.node()), type);
 }
 
 ColumnElement compare(const ColumnElement& a, Op op, const ColumnElement& b) {
@@ -98,7 +107,7 @@ ColumnElement compare_value(ColumnElement a, Op op, Value b) {
   if (b.is_null() || is_open_literal(*a.node())) return compare(a, op, ColumnElement(std::move(b)));
   // The value's own type only matters next to an untyped expression.
   const TypeEngine own_type = a.type().kind == TypeKind::null_ ? type_of_value(b) : TypeEngine();
-  NodePtr bind = keyed_literal(std::move(b), own_type, *a.node());
+  NodePtr bind = keyed_literal(std::move(b), own_type, a.node());
   return binary_node(std::move(a).node(), op, std::move(bind), Boolean());
 }
 
@@ -164,10 +173,11 @@ Op negated(Op op) {
 }
 
 ColumnElement in_list(const ColumnElement& a, Op op, std::vector<Value> values) {
-  Node list{.kind = NodeKind::bind, .name = detail::bind_key_for(*a.node()), .type = a.type()};
+  Node list{.kind = NodeKind::bind, .type = a.type()};
+  key_after(list, a.node());
   list.has_value = true;
   list.expanding = true;
-  list.values = std::move(values);
+  list.extra = std::make_shared<const NodeExtra>(NodeExtra{.values = std::move(values)});
   Node n{.kind = NodeKind::binary, .op = op, .type = Boolean()};
   n.args = {a.node(), make(std::move(list))};
   return ColumnElement(make(std::move(n)));
@@ -232,13 +242,13 @@ ColumnElement ColumnElement::not_in(std::vector<Value> values) const {
 ColumnElement ColumnElement::in_(const Select& subquery) const {
   Node n{.kind = NodeKind::binary, .op = Op::in_, .type = Boolean()};
   Node sel{.kind = NodeKind::scalar_select};
-  sel.select = subquery.shared_data();
+  sel.extra = std::make_shared<const NodeExtra>(NodeExtra{.select = subquery.shared_data()});
   n.args = {node_, make(std::move(sel))};
   return ColumnElement(make(std::move(n)));
 }
 ColumnElement ColumnElement::between(const ColumnElement& low, const ColumnElement& high) const {
   Node n{.kind = NodeKind::binary, .op = Op::between, .type = Boolean()};
-  n.args = {node_, adapt(low.node(), *node_), adapt(high.node(), *node_)};
+  n.args = {node_, adapt(low.node(), node_), adapt(high.node(), node_)};
   return ColumnElement(make(std::move(n)));
 }
 ColumnElement ColumnElement::is_(const ColumnElement& other) const {

@@ -79,7 +79,7 @@ namespace {
 [[gnu::noinline]] Column column_of(const std::shared_ptr<const FromData>& from,
                                    std::string_view name) {
   if (from->kind == FromKind::subquery) {
-    for (const auto& col : static_cast<const SubqueryData&>(*from).select->columns) {
+    for (const auto& col : static_cast<const SubqueryData&>(*from).select->columns()) {
       if (detail::exported_name(*col) == name) {
         return Column(from, std::string(name), col->type, col->column);
       }
@@ -279,6 +279,8 @@ std::shared_ptr<TableData> build_table(std::string name, MetaData& metadata,
     n.column = c.get();
     t->column_nodes.push_back(std::move(n));
   }
+  t->column_refs.reserve(t->column_nodes.size());
+  for (const Node& n : t->column_nodes) t->column_refs.push_back(NodePtr(NodePtr(), &n));
   tables.push_back(t);
   return t;
 }

@@ -9,6 +9,13 @@
 namespace athanor::sql {
 
 Select::Select(std::span<const SelectArg> items) : data_(detail::make_tree_part<SelectData>()) {
+  // select(table) alone: its columns are the table's, listed by SelectData::columns().
+  if (items.size() == 1 && items.front().from() &&
+      items.front().from()->from_data()->kind == FromKind::table) {
+    data_->froms.push_back(items.front().from()->from_data());
+    data_->whole_table = true;
+    return;
+  }
   std::size_t columns = 0;
   for (const auto& item : items) {
     const FromClause* f = item.from();
@@ -16,26 +23,25 @@ Select::Select(std::span<const SelectArg> items) : data_(detail::make_tree_part<
                    ? static_cast<const TableData&>(*f->from_data()).columns.size()
                    : 1;
   }
-  data_->columns.reserve(columns);
+  data_->listed_columns.reserve(columns);
   for (const auto& item : items) {
     if (const ColumnElement* e = item.column()) {
-      data_->columns.push_back(e->node());
+      data_->listed_columns.push_back(e->node());
     } else {
       const FromClause& f = *item.from();
       data_->froms.push_back(f.from_data());
       if (f.from_data()->kind == FromKind::subquery) {
         const auto& sq = static_cast<const SubqueryData&>(*f.from_data());
-        for (const auto& col : sq.select->columns) {
+        for (const auto& col : sq.select->columns()) {
           Node n{.kind = NodeKind::column, .name = detail::exported_name(*col), .type = col->type};
           n.from = f.from_data();
-          data_->columns.push_back(detail::make_tree_part<Node>(std::move(n)));
+          data_->listed_columns.push_back(detail::make_tree_part<Node>(std::move(n)));
         }
       } else if (f.from_data()->kind == FromKind::table) {
-        const auto& t = static_cast<const TableData&>(*f.from_data());
-        for (const Node& n : t.column_nodes) data_->columns.push_back(NodePtr(NodePtr(), &n));
-        data_->whole_table = items.size() == 1;
+        const auto& refs = static_cast<const TableData&>(*f.from_data()).column_refs;
+        data_->listed_columns.insert(data_->listed_columns.end(), refs.begin(), refs.end());
       } else {
-        for (const auto& c : f.columns()) data_->columns.push_back(c.node());
+        for (const auto& c : f.columns()) data_->listed_columns.push_back(c.node());
       }
     }
   }
@@ -48,6 +54,12 @@ namespace {
 // reference-count check rather than a call saving every register the copy would need.
 [[gnu::cold, gnu::noinline]] void unshare(std::shared_ptr<SelectData>& data) {
   data = detail::make_tree_part<SelectData>(*data);
+}
+
+// Appends past the list's inline room. Out of line and cold, like unshare(): .where() on a
+// temporary then saves no registers for a growth it almost never needs.
+[[gnu::cold, gnu::noinline]] void append_growing(NodeList& list, NodePtr&& node) {
+  list.push_back(std::move(node));
 }
 
 }  // namespace
@@ -68,7 +80,10 @@ SelectClauses& Select::mut_clauses() {
 }
 
 Select&& Select::where(ColumnElement c) && {
-  mut().where.push_back(std::move(c).node());
+  NodeList& where = mut().where;
+  NodePtr node = std::move(c).node();
+  // stable_emplace_back() leaves `node` alone when the inline room is used up.
+  if (!where.stable_emplace_back(std::move(node))) append_growing(where, std::move(node));
   return std::move(*this);
 }
 Select&& Select::order_by(std::vector<ColumnElement> cs) && {
@@ -109,9 +124,13 @@ Select Select::join(const FromClause& right, std::optional<ColumnElement> on, bo
   FromClause left(froms.front());
   FromClause joined = left.join(right, std::move(on), isouter);
   auto& d = out.mut();
+  if (d.whole_table) {  // froms[0] becomes the join: list the table's columns
+    const auto columns = d.columns();
+    d.listed_columns.assign(columns.begin(), columns.end());
+    d.whole_table = false;
+  }
   d.froms.erase(std::remove(d.froms.begin(), d.froms.end(), froms.front()), d.froms.end());
   d.froms.insert(d.froms.begin(), joined.from_data());
-  d.whole_table = false;  // froms[0] is now the join
   return out;
 }
 
@@ -130,14 +149,14 @@ FromClause Select::subquery(std::string name) const {
 
 ColumnElement Select::scalar_subquery() const {
   Node n{.kind = NodeKind::scalar_select,
-         .type = data_->columns.empty() ? TypeEngine() : data_->columns.front()->type};
-  n.select = data_;
+         .type = data_->columns().empty() ? TypeEngine() : data_->columns().front()->type};
+  n.extra = std::make_shared<const NodeExtra>(NodeExtra{.select = data_});
   return ColumnElement(detail::make_tree_part<Node>(std::move(n)));
 }
 
 ColumnElement Select::exists() const {
   Node n{.kind = NodeKind::exists, .type = Boolean()};
-  n.select = data_;
+  n.extra = std::make_shared<const NodeExtra>(NodeExtra{.select = data_});
   return ColumnElement(detail::make_tree_part<Node>(std::move(n)));
 }
 

@@ -61,7 +61,7 @@ SchemaTranslateMap decode_schema_translate_map(const Value& v) {
 }
 
 const Value& LiteralSlot::value() const {
-  if (node) return index < 0 ? node->value : node->values[static_cast<std::size_t>(index)];
+  if (node) return index < 0 ? node->value : node->extra->values[static_cast<std::size_t>(index)];
   const auto& d = onupdate ? *default_column->options.onupdate : default_column->options.default_;
   return *d.value;
 }

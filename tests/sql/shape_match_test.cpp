@@ -198,3 +198,16 @@ TEST_F(ShapeMatch, AWholeTablesColumnsAreComparedByItsTable) {
   EXPECT_EQ(r.rows, Rows{});
   EXPECT_EQ(run(of_users(2)).rows, Rows{"2,'b'"});
 }
+
+// A WHERE keeps two criteria inline; a third takes the list's growth path and must count too,
+// in the comparison as in the SQL.
+TEST_F(ShapeMatch, ACriterionPastTheInlineRoomCounts) {
+  const auto id = users.c("id");
+  const auto three = [&](int above, int below, int other_than) {
+    return sa::select(id).where(id > above).where(id < below).where(id != other_than);
+  };
+  EXPECT_EQ(run(three(0, 4, 1)).rows, (Rows{"2", "3"}));
+  const Run r = run(three(0, 3, 2));
+  EXPECT_EQ(r.badge, "cached");
+  EXPECT_EQ(r.rows, Rows{"1"});
+}

@@ -95,22 +95,29 @@ using NodePtr = std::shared_ptr<const Node>;
 // `col == 5` or `.where(...)` allocates no list.
 using NodeList = boost::container::small_vector<NodePtr, 2>;
 
+// What few nodes carry, out of line: every Node is built and dropped with the statement it is
+// part of, and the common ones (columns, binds, operators) then touch one pointer for these.
+struct NodeExtra {
+  std::vector<Value> values{};                 // expanding bind: the list
+  std::shared_ptr<const SelectData> select{};  // exists / scalar_select
+};
+
 struct Node {
   NodeKind kind = NodeKind::column;
   Op op = Op::none;
-  // column: its name; bind: the key ("id" for id_1, "param" when anonymous, the name of a
-  // bindparam); function / label: the name; text: the SQL.
+  // column: its name; bind: the key ("param" when anonymous, the name of a bindparam) unless it
+  // takes the name of the operand it holds ("id" for id_1, see detail::bind_key); function /
+  // label: the name; text: the SQL.
   std::string name{};
   TypeEngine type{};
   bool unique = true;      // bind: anonymous ("id_1"); false for bindparam(name)
   bool has_value = false;  // bind: carries `value` (bindparam without a value does not)
   bool expanding = false;  // bind: an IN list, rendered as one placeholder per element
   Value value{};
-  std::vector<Value> values{};  // expanding bind: the list
-  NodeList args{};
-  std::shared_ptr<const FromData> from{};      // column: the table / alias / subquery it belongs to
-  const ColumnData* column = nullptr;          // column: the Table column behind it, if any
-  std::shared_ptr<const SelectData> select{};  // exists / scalar_select
+  NodeList args{};  // bind: the column / function / text() its key is the name of, if any
+  std::shared_ptr<const FromData> from{};    // column: the table / alias / subquery it belongs to
+  const ColumnData* column = nullptr;        // column: the Table column behind it, if any
+  std::shared_ptr<const NodeExtra> extra{};  // expanding bind, exists, scalar_select
 };
 
 class ColumnElement;

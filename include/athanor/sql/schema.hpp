@@ -170,6 +170,9 @@ struct TableData : FromData {
   // nodes (sharing ownership of the table) rather than building new ones per call. Their `from`
   // points at this table without owning it, so the table does not own itself.
   std::vector<Node> column_nodes;
+  // The same nodes as the pointers a columns clause holds, without a share of the table: what a
+  // select(table) lists (SelectData::columns()).
+  std::vector<NodePtr> column_refs;
   const ColumnData* find(std::string_view column) const noexcept;
   // The shared node of column `index`, owning `self` (this table).
   NodePtr column_node(const std::shared_ptr<const FromData>& self, std::size_t index) const {

@@ -33,10 +33,18 @@ struct SelectClauses {
 
 // The lists are inline up to a typical size, so select(table).where(...) is one allocation.
 struct SelectData {
-  // The columns of a whole table (select(users)) are the table's own nodes without a share of
-  // the table: `froms` holds it for them, and counting one reference per column was a good part
-  // of building the statement. Keep a column past its statement only through Table::c().
-  boost::container::small_vector<NodePtr, 8> columns;
+  // The columns clause.
+  std::span<const NodePtr> columns() const noexcept {
+    if (!whole_table) return {listed_columns.data(), listed_columns.size()};
+    const auto& refs = static_cast<const TableData&>(*froms.front()).column_refs;
+    return {refs.data(), refs.size()};
+  }
+
+  // The columns clause unless whole_table; read through columns(). A whole table's columns
+  // (select(users)) are the table's own nodes without a share of the table: `froms` holds it for
+  // them, and counting one reference per column was a good part of building the statement. Keep
+  // a column past its statement only through Table::c().
+  boost::container::small_vector<NodePtr, 8> listed_columns;
   // Tables / aliases / joins named in the columns clause as whole FROMs (select(users)).
   boost::container::small_vector<std::shared_ptr<const FromData>, 1> froms;
   NodeList where;
@@ -45,7 +53,8 @@ struct SelectData {
   std::shared_ptr<SelectClauses> clauses;
   bool distinct = false;
   bool star = false;  // exists() without columns: SELECT *
-  // select(table) alone: the columns are froms[0]'s own column nodes, in table order. Two such
+  // select(table) alone: the columns are froms[0]'s own column nodes (TableData::column_refs),
+  // not listed here, so that building and dropping the statement copies none of them. Two such
   // statements of one table have the same columns, which the cache's shape comparison then
   // need not compare one by one.
   bool whole_table = false;
