@@ -675,27 +675,17 @@ bool value_traits<bool>::from(const Value& v) {
 
 // A decimal reads as a double too, as Python's float(Decimal(...)) does; NUMERIC columns arrive
 // as decimals and are often wanted as doubles.
-double value_traits<double>::from(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::real:
-      return v.real_unchecked();
-    case Value::Kind::integer:
-    case Value::Kind::boolean:
-      return static_cast<double>(v.integer_unchecked());
-    case Value::Kind::decimal: {
-      std::string_view s = trim(v.text_unchecked());
-      const bool negative = !s.empty() && s.front() == '-';
-      if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
-      double d = 0;
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-      if (!s.empty() && end == s.data() + s.size() &&
-          (ec == std::errc() || ec == std::errc::result_out_of_range)) {
-        return negative ? -d : d;
-      }
-      break;
+double value_traits<double>::from_decimal(const Value& v) {
+  if (v.kind() == Value::Kind::decimal) {
+    std::string_view s = trim(v.text_unchecked());
+    const bool negative = !s.empty() && s.front() == '-';
+    if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
+    double d = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+    if (!s.empty() && end == s.data() + s.size() &&
+        (ec == std::errc() || ec == std::errc::result_out_of_range)) {
+      return negative ? -d : d;
     }
-    default:
-      break;
   }
   detail::throw_value_type_error(v, "a double");
 }
@@ -705,13 +695,6 @@ std::string value_traits<std::string>::from(const Value& v) {
     detail::throw_value_type_error(v, "a string");
   }
   return std::string(v.text_unchecked());
-}
-
-std::string_view value_traits<std::string_view>::from(const Value& v) {
-  if (v.kind() != Value::Kind::text && v.kind() != Value::Kind::decimal) {
-    detail::throw_value_type_error(v, "a string_view");
-  }
-  return v.text_unchecked();
 }
 
 Blob value_traits<Blob>::from(const Value& v) {

@@ -213,7 +213,18 @@ requires(std::is_integral_v<I> && !std::is_same_v<I, bool>) struct value_traits<
 
 template <>
 struct value_traits<double> {
-  static double from(const Value& v);
+  // Inline for the kinds read without parsing: every real of a row read as a double comes here.
+  static double from(const Value& v) {
+    if (v.kind() == Value::Kind::real) return v.real_unchecked();
+    if (v.kind() == Value::Kind::integer || v.kind() == Value::Kind::boolean) {
+      return static_cast<double>(v.integer_unchecked());
+    }
+    return from_decimal(v);
+  }
+
+ private:
+  // A decimal's text; exc::ValueTypeError for the other kinds.
+  static double from_decimal(const Value& v);
 };
 template <>
 struct value_traits<float> {
@@ -225,7 +236,13 @@ struct value_traits<std::string> {
 };
 template <>
 struct value_traits<std::string_view> {
-  static std::string_view from(const Value& v);  // a view of this Value's text or decimal
+  // A view of this Value's text or decimal; inline, as every text of a row read so comes here.
+  static std::string_view from(const Value& v) {
+    if (v.kind() != Value::Kind::text && v.kind() != Value::Kind::decimal) {
+      detail::throw_value_type_error(v, "a string_view");
+    }
+    return v.text_unchecked();
+  }
 };
 template <>
 struct value_traits<Blob> {

@@ -204,6 +204,18 @@ std::string repr_params(const dbapi::ParamRows& params, bool many) {
   return out;
 }
 
+void log_execution(ConnectionState& self, std::string_view sql, std::string_view badge,
+                   const dbapi::ParamRows& params, bool many) {
+  self.log_info(sql);
+  if (self.core.hide_parameters) {
+    self.log_info(fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", badge));
+  } else {
+    self.log_info(fmt::format("[{}] {}", badge, repr_params(params, many)));
+  }
+}
+
+namespace {
+
 const dbapi::ParamRows no_rows;
 
 // Everything one trip to the cursor needs.
@@ -223,16 +235,6 @@ struct CursorCall {
   bool many = false;
 };
 
-void log_execution(ConnectionState& self, std::string_view sql, std::string_view badge,
-                   const dbapi::ParamRows& params, bool many) {
-  self.log_info(sql);
-  if (self.core.hide_parameters) {
-    self.log_info(fmt::format("[{}] [SQL parameters hidden due to hide_parameters=True]", badge));
-  } else {
-    self.log_info(fmt::format("[{}] {}", badge, repr_params(params, many)));
-  }
-}
-
 void log_statement(ConnectionState& self, const CursorCall& call) {
   const std::string label = call.raw_badge ? std::string(call.raw_badge)
                                            : badge(call.outcome, call.compiled, call.compile_time);
@@ -249,39 +251,51 @@ void execute_on_cursor(ConnectionState& self, dbapi::Cursor& cursor, const Curso
 }
 
 // With cursor listeners: they get a copy of the statement and parameters that they may rewrite,
-// and that copy is what runs.
-void execute_with_cursor_events(ConnectionState& self, dbapi::Cursor& cursor, CursorCall call) {
-  std::string sql(call.sql);
+// and that copy is what runs. Fired around execute_on_cursor() by run_cursor(), so that the
+// execution itself has one call site and is inlined there.
+struct CursorEvents {
+  CursorCall call;  // the caller's, pointing to the copies below
+  std::string sql;
   CursorParameters params;
   std::vector<const Value*> refs;
-  ExecutionContext context{call.compiled, call.options, call.many};
+  dbapi::ParamRows rewritten;
+  ExecutionContext context;
+};
+
+void before_cursor_execute(ConnectionState& self, dbapi::Cursor& cursor, CursorEvents& ev) {
+  CursorCall& call = ev.call;
+  ev.sql = call.sql;
+  ev.context = {call.compiled, call.options, call.many};
   if (!call.params->is_named()) {
     for (std::size_t r = 0; r < call.params->rows(); ++r) {
-      auto& row = params.emplace_back();
+      auto& row = ev.params.emplace_back();
       for (const Value* v : call.params->row(r)) row.push_back(*v);
     }
   }
-  self.engine.layer().fire(event::before_cursor_execute, *self.owner, cursor, sql, params, context,
-                           call.many);
-  call.sql = sql;
+  self.engine.layer().fire(event::before_cursor_execute, *self.owner, cursor, ev.sql, ev.params,
+                           ev.context, call.many);
+  call.sql = ev.sql;
   call.sql_hash = std::hash<std::string_view>{}(call.sql);
   call.sql_serial = 0;  // the listeners may have rewritten it
-  dbapi::ParamRows rewritten;
   if (!call.params->is_named()) {
-    const std::size_t width = params.empty() ? 0 : params.front().size();
-    for (const auto& row : params) {
+    const std::size_t width = ev.params.empty() ? 0 : ev.params.front().size();
+    for (const auto& row : ev.params) {
       if (row.size() != width) {
         throw exc::ArgumentError("all parameter sets of one execution must have the same length");
       }
-      for (const Value& v : row) refs.push_back(&v);
+      for (const Value& v : row) ev.refs.push_back(&v);
     }
-    if (width) rewritten = dbapi::ParamRows::positional(refs, width);
-    call.params = &rewritten;
+    if (width) ev.rewritten = dbapi::ParamRows::positional(ev.refs, width);
+    call.params = &ev.rewritten;
   }
-  execute_on_cursor(self, cursor, call);
-  self.engine.layer().fire(event::after_cursor_execute, *self.owner, cursor, std::as_const(sql),
-                           std::as_const(params), context, call.many);
 }
+
+void after_cursor_execute(ConnectionState& self, dbapi::Cursor& cursor, CursorEvents& ev) {
+  self.engine.layer().fire(event::after_cursor_execute, *self.owner, cursor, std::as_const(ev.sql),
+                           std::as_const(ev.params), ev.context, ev.call.many);
+}
+
+}  // namespace
 
 std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
                                                       const dbapi::Description& desc,
@@ -317,6 +331,8 @@ std::shared_ptr<const ResultMetadata> result_metadata(ConnectionState& self,
   return metadata;
 }
 
+namespace {
+
 // How the result of `call` reads its rows (SPEC §7, §14.3): stream_results asks for a server-side
 // cursor and the growing buffer (1, 5, 25, ... up to max_row_buffer); the yield_per option implies
 // stream_results with max_row_buffer = N and, for SELECTs, a fixed buffer of N that also sizes
@@ -344,7 +360,7 @@ RowBuffering row_buffering(const CursorCall& call, const ExecutionOptions& opts,
   return b;
 }
 
-CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
+CursorResult run_cursor(ConnectionState& self, const CursorCall& call) {
   dbapi::Connection& conn = self.dbapi_connection();
   dbapi::CursorPtr cursor;
   bool server_side = false;
@@ -360,13 +376,17 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   } catch (const dbapi::Error& e) {
     self.handle_dbapi_error(e, call.sql, {}, nullptr);
   }
+  // On the heap: an execution without listeners then only tests a pointer.
+  std::unique_ptr<CursorEvents> events;
   if (self.has_events() && self.owner &&
       (self.engine.layer().listens(event::before_cursor_execute) ||
        self.engine.layer().listens(event::after_cursor_execute))) {
-    execute_with_cursor_events(self, *cursor, call);
-  } else {
-    execute_on_cursor(self, *cursor, call);
+    events = std::make_unique<CursorEvents>();
+    events->call = call;
+    before_cursor_execute(self, *cursor, *events);
   }
+  execute_on_cursor(self, *cursor, events ? events->call : call);
+  if (events) after_cursor_execute(self, *cursor, *events);
   const dbapi::Description* desc = cursor->description();
   std::shared_ptr<const ResultMetadata> metadata;
   // The compiled form's keys, when they are still of this description (and no "Col" line is
@@ -381,6 +401,8 @@ CursorResult run_cursor(ConnectionState& self, CursorCall& call) {
   return CursorResult(self.shared_from_this(), std::move(cursor), std::move(metadata),
                       opts ? row_buffering(call, *opts, server_side) : RowBuffering());
 }
+
+}  // namespace
 
 void ConnectionState::execute_internal(const std::string& sql) {
   CursorCall call;
@@ -504,18 +526,25 @@ void fill_insert_records(const sql::Compiled& c, std::span<const NamedSet> sets,
   }
 }
 
-// The flags are filled in place and the records made only when there are some: a select() has
-// nothing else to report, and making the record per execution is measurable on the
-// rebuilt-statement path.
+// The records of an insert() / update() (or of the compiler's own RETURNING), made apart from the
+// flags: a select() has nothing else to report, and making the record per execution is
+// measurable on the rebuilt-statement path.
+[[gnu::noinline]] void make_insert_records(const sql::Compiled& c, std::span<const NamedSet> sets,
+                                           std::span<const Params> defaults,
+                                           const sql::BoundValues* bound, bool many,
+                                           CursorResult& result) {
+  auto records = std::make_shared<CursorResult::InsertInfo::Records>();
+  fill_insert_records(c, sets, defaults, bound, many, result, *records);
+  result.insert_info().records = std::move(records);
+}
+
 void fill_insert_info(const sql::Compiled& c, std::span<const NamedSet> sets,
                       std::span<const Params> defaults, const sql::BoundValues* bound, bool many,
                       CursorResult& result) {
-  CursorResult::InsertInfo& info = result.insert_info();
   if (c.implicit_returning || c.is_insert || c.is_update) {
-    auto records = std::make_shared<CursorResult::InsertInfo::Records>();
-    fill_insert_records(c, sets, defaults, bound, many, result, *records);
-    info.records = std::move(records);
+    make_insert_records(c, sets, defaults, bound, many, result);
   }
+  CursorResult::InsertInfo& info = result.insert_info();
   info.compiled = true;
   info.is_insert = c.is_insert;
   info.is_update = c.is_update;

@@ -401,21 +401,24 @@ std::size_t SQLiteCursor::fetch_many_into(std::span<Value> out, std::size_t widt
                                           std::size_t rows) {
   // A pending row means an open cursor (closing the cursor or its connection drops the rows), so
   // the check is left to fetches that find none.
-  if (!pending_row_) {
+  if (!pending_row_ || rows == 0) {
     check_open();
     return 0;
   }
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (!pending_row_) return i;
-    read_row(st_->stmt, out.subspan(i * width, width));  // copies: the step below may move on
+  std::size_t i = 0;
+  Value* row = out.data();
+  do {
+    read_row(st_->stmt, {row, width});  // copies: the step below may move on
+    row += width;
+    ++i;
     const int rc = sqlite3_step(st_->stmt);
     if (rc == SQLITE_DONE) {
       end_rows();
-    } else if (rc != SQLITE_ROW) {
-      fail(rc);
+      return i;
     }
-  }
-  return rows;
+    if (rc != SQLITE_ROW) fail(rc);
+  } while (i < rows);
+  return i;
 }
 
 // ---- SQLiteConnection -------------------------------------------------------------------------
