@@ -470,11 +470,29 @@ void fire_execute_event(ConnectionState& self, const sql::Executable& stmt,
   }
 }
 
-// Runs the statement's callable column defaults once per parameter set.
-std::vector<Params> callable_defaults(const sql::Compiled& c, std::size_t sets) {
+// A key the dialect fetches before the INSERT (Compiled::preexecuted_defaults): its statement
+// runs on its own cursor, logged and seen by cursor listeners like driver SQL, as SQLAlchemy's
+// execution context runs it before the INSERT's transaction begins.
+Value preexecute(ConnectionState& self, const sql::Compiled::PreexecutedDefault& d,
+                 const ExecutionOptions& opts) {
+  self.check_transaction_usable();
+  CursorCall call;
+  call.sql = d.sql;
+  call.sql_hash = std::hash<std::string_view>{}(call.sql);
+  call.raw_badge = "raw sql";
+  call.options = &opts;
+  const Value v = run_cursor(self, call).scalar();
+  return d.processor ? d.processor(v) : v;
+}
+
+// The values the statement puts in each parameter set itself: its callable column defaults and
+// its pre-executed keys, computed once per set.
+std::vector<Params> column_defaults(ConnectionState& self, const sql::Compiled& c,
+                                    const ExecutionOptions& opts, std::size_t sets) {
   std::vector<Params> out(sets);
   for (Params& row : out) {
     for (const auto& d : c.callable_defaults) row.set(d.bind_name, (*d.callable)());
+    for (const auto& d : c.preexecuted_defaults) row.set(d.bind_name, preexecute(self, d, opts));
   }
   return out;
 }
@@ -571,10 +589,10 @@ CursorResult execute_compiled(ConnectionState& self, const sql::Executable& stmt
   const sql::CompileResult compiled =
       stmt.compile(sql::CompileRequest{*self.core.dialect, cache, first, many, &opts});
   const sql::Compiled& c = *compiled.compiled;
-  // Held only by statements with callable defaults: the others make and destroy no vector.
+  // Held only by statements with defaults of their own: the others make and destroy no vector.
   std::optional<std::vector<Params>> default_rows;
-  if (!c.callable_defaults.empty()) {
-    default_rows = callable_defaults(c, std::max<std::size_t>(sets.size(), 1));
+  if (!c.callable_defaults.empty() || !c.preexecuted_defaults.empty()) {
+    default_rows = column_defaults(self, c, opts, std::max<std::size_t>(sets.size(), 1));
   }
   const std::span<const Params> defaults =
       default_rows ? std::span<const Params>(*default_rows) : std::span<const Params>();

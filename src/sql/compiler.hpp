@@ -55,6 +55,15 @@ class DialectRules {
   // An INSERT giving NULL for the autoincrement column still gets a generated value (SQLite's
   // INTEGER PRIMARY KEY), so the compiler fetches it as if it had been left out.
   virtual bool insert_null_pk_still_autoincrements() const { return false; }
+  // Without RETURNING or lastrowid, a dialect that knows how the database makes the autoincrement
+  // value (PostgreSQL's SERIAL sequence) fetches it before the INSERT with this SQL and binds it
+  // (SQLAlchemy's preexecute_autoincrement_sequences); nullopt: the key stays unknown.
+  // `schema`: the table's schema after schema_translate_map.
+  virtual std::optional<std::string> autoincrement_preexecute(
+      const TableData& /*t*/, const ColumnData& /*col*/,
+      const std::optional<std::string>& /*schema*/) const {
+    return std::nullopt;
+  }
   virtual bool supports_default_values() const { return true; }
   virtual bool is_reserved(std::string_view lower_name) const;
   // " LIMIT x OFFSET y" with the binds rendered through `c`.
@@ -196,6 +205,7 @@ struct CrudColumn {
   const Node* value = nullptr;   // an explicit value from .values()
   bool from_parameters = false;  // ":name" filled from the execution's parameters
   bool client_default = false;   // a Column default put in the parameters
+  bool preexecuted = false;      // the autoincrement key, fetched before the INSERT (see rules)
 };
 std::vector<CrudColumn> crud_columns(const DmlData& d, const ValuesMap* row, const Params* params,
                                      bool is_insert);
@@ -224,7 +234,8 @@ class SqlCompiler {
   // ---- output helpers
   std::string quote(std::string_view ident) const;
   std::string table_name(const TableData& t) const;  // schema-qualified, translated
-  std::string anon(std::string_view base);           // "count" -> "count_1", "count_2", ...
+  std::optional<std::string> effective_schema(const TableData& t) const;  // translated
+  std::string anon(std::string_view base);  // "count" -> "count_1", "count_2", ...
   // "?" / ":name" / "$n" and record the slot; `expanded`: one value of an expanded IN list.
   void placeholder(const std::string& name, bool expanded = false);
   // Completes `out` once the statement is rendered (the numbers of expanded IN values).

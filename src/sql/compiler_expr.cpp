@@ -129,14 +129,15 @@ std::string SqlCompiler::quote(std::string_view ident) const {
   return out;
 }
 
-std::string SqlCompiler::table_name(const TableData& t) const {
-  std::optional<std::string> schema = t.schema;
+std::optional<std::string> SqlCompiler::effective_schema(const TableData& t) const {
   for (const auto& [from, to] : translate_) {
-    if (from == t.schema) {
-      schema = to;
-      break;
-    }
+    if (from == t.schema) return to;
   }
+  return t.schema;
+}
+
+std::string SqlCompiler::table_name(const TableData& t) const {
+  const std::optional<std::string> schema = effective_schema(t);
   std::string out;
   if (schema) {
     out = quote(*schema);

@@ -262,10 +262,8 @@ void crud_value(SqlCompiler& c, const CrudColumn& cc, const std::string& name) {
     }
     return;
   }
-  if (cc.client_default) {
-    c.default_bind_names[cc.column] = name;
-    c.compiled->prefetch_cols.push_back(cc.column->name);
-  }
+  if (cc.client_default) c.default_bind_names[cc.column] = name;
+  if (cc.client_default || cc.preexecuted) c.compiled->prefetch_cols.push_back(cc.column->name);
   c.placeholder(name);
 }
 
@@ -287,6 +285,61 @@ struct ServerValues {
   std::vector<std::string> postfetch;
 };
 
+// How an INSERT learns its primary key. A single-row insert() run once without returning()
+// reports it: from cursor.lastrowid where the dialect has it and the table has an autoincrement
+// column, else with RETURNING (PostgreSQL; and any dialect when return_defaults() asks for
+// RETURNING). An executemany insert() fetches them only for return_defaults(), batched by
+// insertmanyvalues.
+struct KeyFetch {
+  bool need_pks = false;
+  bool postfetch_lastrowid = false;
+  bool implicit_returning = false;
+};
+
+KeyFetch key_fetch(const SqlCompiler& c, const DmlData& d, bool is_insert,
+                   const ColumnData* autoinc) {
+  const bool executemany_returning =
+      c.dialect && c.dialect->use_insertmanyvalues() && c.rules.supports_returning();
+  KeyFetch k;
+  k.need_pks = is_insert && (!c.executemany || (executemany_returning && d.return_defaults)) &&
+               d.returning.empty() && !d.from_select && d.rows.size() <= 1;
+  k.postfetch_lastrowid = k.need_pks && c.rules.postfetch_lastrowid() && autoinc;
+  // Table(implicit_returning=false) vetoes the compiler's own RETURNING.
+  k.implicit_returning = k.need_pks && c.rules.supports_returning() &&
+                         d.table->implicit_returning &&
+                         (!k.postfetch_lastrowid || d.return_defaults);
+  return k;
+}
+
+// When neither RETURNING nor lastrowid will tell a single-row INSERT its generated key, the
+// autoincrement column the caller left out becomes a parameter that the dialect's SQL fills
+// before the INSERT (crud.py's _append_param_insert_pk_no_returning on a dialect with
+// preexecute_autoincrement_sequences). It goes where the table has it, as the other columns.
+void add_preexecuted_key(SqlCompiler& c, const DmlData& d, std::vector<CrudColumn>& cols) {
+  const TableData& t = *d.table;
+  const ColumnData* autoinc = detail::autoincrement_column(t);
+  if (!autoinc || c.rules.postfetch_lastrowid()) return;
+  const KeyFetch k = key_fetch(c, d, true, autoinc);
+  if (!k.need_pks || k.implicit_returning) return;
+  if (std::any_of(cols.begin(), cols.end(),
+                  [&](const CrudColumn& cc) { return cc.column == autoinc; })) {
+    return;
+  }
+  std::optional<std::string> sql =
+      c.rules.autoincrement_preexecute(t, *autoinc, c.effective_schema(t));
+  if (!sql) return;
+  c.compiled->preexecuted_defaults.push_back(
+      {autoinc->name, std::move(*sql), autoinc->type.result_processor(c.dialect)});
+  std::size_t at = 0;
+  for (const auto& col : t.columns) {
+    if (col.get() == autoinc) break;
+    if (at < cols.size() && cols[at].column == col.get()) ++at;
+  }
+  CrudColumn key{autoinc};
+  key.preexecuted = true;
+  cols.insert(cols.begin() + static_cast<std::ptrdiff_t>(at), key);
+}
+
 ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_insert,
                            const std::vector<CrudColumn>& cols) {
   if (!is_insert && d.return_defaults && c.executemany && c.rules.supports_returning()) {
@@ -297,20 +350,9 @@ ServerValues server_values(const SqlCompiler& c, const DmlData& d, bool is_inser
   }
   const TableData& t = *d.table;
   const ColumnData* autoinc = detail::autoincrement_column(t);
-  // A single-row insert() run once without returning() reports its primary key: from
-  // cursor.lastrowid where the dialect has it and the table has an autoincrement column, else
-  // with RETURNING (PostgreSQL; and any dialect when return_defaults() asks for RETURNING).
-  // An executemany insert() fetches them only for return_defaults(), batched by insertmanyvalues.
-  const bool executemany_returning =
-      c.dialect && c.dialect->use_insertmanyvalues() && c.rules.supports_returning();
-  const bool need_pks = is_insert &&
-                        (!c.executemany || (executemany_returning && d.return_defaults)) &&
-                        d.returning.empty() && !d.from_select && d.rows.size() <= 1;
-  const bool postfetch_lastrowid = need_pks && c.rules.postfetch_lastrowid() && autoinc;
-  // Table(implicit_returning=false) vetoes the compiler's own RETURNING.
-  const bool implicit_returning = need_pks && c.rules.supports_returning() &&
-                                  t.implicit_returning &&
-                                  (!postfetch_lastrowid || d.return_defaults);
+  const KeyFetch keys = key_fetch(c, d, is_insert, autoinc);
+  const bool need_pks = keys.need_pks;
+  const bool implicit_returning = keys.implicit_returning;
   const bool return_defaults = d.return_defaults && c.rules.supports_returning() &&
                                (is_insert ? implicit_returning : t.implicit_returning);
   // return_defaults(supplemental_cols): an insert's own columns among them come in table order
@@ -452,8 +494,9 @@ void Insert::render(SqlCompiler& c) const {
     }
     dml_facts(c, d, true, given);
   } else {
-    const auto cols =
+    auto cols =
         detail::crud_columns(d, d.rows.empty() ? nullptr : &d.rows.front(), c.parameters, true);
+    add_preexecuted_key(c, d, cols);
     if (cols.empty() && c.rules.supports_default_values()) {
       c.out += " DEFAULT VALUES";
     } else {

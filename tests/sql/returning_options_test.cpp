@@ -1,6 +1,7 @@
 // The RETURNING the compiler adds on its own, and what bends it: Table(implicit_returning=false)
-// vetoes it, return_defaults(supplemental_cols) adds columns whose rows the caller reads too, and
-// on SQLite a NULL given for the autoincrement primary key is still generated and reported.
+// vetoes it (PostgreSQL then fetches a generated key from its sequence before the INSERT),
+// return_defaults(supplemental_cols) adds columns whose rows the caller reads too, and on SQLite
+// a NULL given for the autoincrement primary key is still generated and reported.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,19 +44,54 @@ class ReturningOptions : public BackendTest {
 TEST_P(ReturningOptions, NoImplicitReturningLeavesTheInsertBare) {
   auto conn = engine().connect();
   auto result = conn.execute(sa::insert(plain).values({{"name", "a"}}).return_defaults());
-  EXPECT_TRUE(logged(sql("INSERT INTO ro_plain (name) VALUES (?)")));
   EXPECT_FALSE(result.returned_defaults().has_value());
   EXPECT_EQ(result.postfetch_cols(), std::vector<std::string>{"status"});
   if (is_sqlite()) {
+    EXPECT_TRUE(logged(sql("INSERT INTO ro_plain (name) VALUES (?)")));
     EXPECT_EQ(result.inserted_primary_key().repr(), "(1,)");  // from cursor.lastrowid
+  } else {
+    // No lastrowid: the SERIAL column's sequence gives the key first, and the INSERT binds it.
+    const std::vector<std::string> lines = log.lines();
+    const std::size_t nextval =
+        std::find(lines.begin(), lines.end(), "select nextval('\"ro_plain_id_seq\"')") -
+        lines.begin();
+    ASSERT_LT(nextval + 3, lines.size());
+    EXPECT_EQ(lines[nextval + 2], "BEGIN (implicit)");  // as SQLAlchemy: the key comes first
+    EXPECT_EQ(lines[nextval + 3], sql("INSERT INTO ro_plain (id, name) VALUES (?, ?)"));
+    EXPECT_EQ(result.prefetch_cols(), std::vector<std::string>{"id"});
+    EXPECT_EQ(result.inserted_primary_key().repr(), "(1,)");
+    EXPECT_EQ(conn.exec_driver_sql("SELECT id, name FROM ro_plain").all().at(0).repr(), "(1, 'a')");
   }
-  // executemany: a plain one, nothing fetched.
   log.clear();
   auto many = conn.execute(sa::insert(plain).return_defaults(),
                            std::vector<sa::Params>{{{"name", "b"}}, {{"name", "c"}}});
-  EXPECT_EQ(log.lines().at(0), sql("INSERT INTO ro_plain (name) VALUES (?)"));
-  EXPECT_EQ(repr(many.inserted_primary_key_rows()), "[(None,), (None,)]");
   EXPECT_TRUE(many.returned_defaults_rows().empty());
+  if (is_sqlite()) {
+    // executemany: a plain one, nothing fetched.
+    EXPECT_EQ(log.lines().at(0), sql("INSERT INTO ro_plain (name) VALUES (?)"));
+    EXPECT_EQ(repr(many.inserted_primary_key_rows()), "[(None,), (None,)]");
+  } else {
+    // return_defaults() asks for every row's key: each is fetched before the rows go.
+    EXPECT_TRUE(logged(sql("INSERT INTO ro_plain (id, name) VALUES (?, ?)")));
+    EXPECT_EQ(repr(many.inserted_primary_key_rows()), "[(2,), (3,)]");
+  }
+}
+
+TEST_P(ReturningOptions, NoImplicitReturningFindsTheKeyOfATableWithLongNames) {
+  // 40 + 30 characters: too long for the SERIAL sequence's name, which the server cut to fit.
+  sa::MetaData long_metadata;
+  const std::string name = "ro_" + std::string(37, 't');
+  sa::Table t{name,
+              long_metadata,
+              {sa::Column(std::string(30, 'c'), sa::Integer(), {.primary_key = true}),
+               sa::Column("name", sa::String(20))},
+              {.implicit_returning = false}};
+  track_table(name);
+  quietly([&](sa::Connection& conn) { t.create(conn); });
+  auto conn = engine().connect();
+  conn.execute(sa::insert(t).values({{"name", "a"}}));
+  auto result = conn.execute(sa::insert(t).values({{"name", "b"}}));
+  EXPECT_EQ(result.inserted_primary_key().repr(), "(2,)");
 }
 
 TEST_P(ReturningOptions, NoImplicitReturningKeepsExplicitReturning) {

@@ -94,6 +94,16 @@ struct Compiled {
     const std::function<Value()>* callable;  // owned by the table column (kept by `anchor`)
   };
   std::vector<CallableDefault> callable_defaults;
+  // The autoincrement key of an INSERT that can learn it neither from RETURNING nor from
+  // cursor.lastrowid, on a dialect that knows how the database makes it (PostgreSQL's SERIAL
+  // sequence): the executor runs `sql` once per parameter set before the INSERT and binds the
+  // value, as the column's type reads it, under bind_name.
+  struct PreexecutedDefault {
+    std::string bind_name;
+    std::string sql;
+    Processor processor;
+  };
+  std::vector<PreexecutedDefault> preexecuted_defaults;
   // An insert() compiled for executemany on a dialect using insertmanyvalues (SPEC §16): its one
   // VALUES group "(...)" is sql[begin, end) and fills the parameter slots [first_slot,
   // first_slot + slots) (positional_names); each batch repeats it once per row. end == 0: none.

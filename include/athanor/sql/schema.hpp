@@ -135,7 +135,8 @@ using SchemaItem = std::variant<Column, PrimaryKeyConstraint, UniqueConstraint, 
 struct TableOptions {
   std::optional<std::string> schema{};
   // false: the compiler never adds RETURNING of its own to this table's INSERTs (for a generated
-  // primary key or return_defaults()); cursor.lastrowid serves where the dialect has it.
+  // primary key or return_defaults()); cursor.lastrowid serves where the dialect has it, and
+  // PostgreSQL takes a generated key from its sequence before the INSERT.
   bool implicit_returning = true;
 };
 

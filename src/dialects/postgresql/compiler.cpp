@@ -1,5 +1,6 @@
 // PostgreSQL's SQL compiler rules: its reserved words, native booleans and ILIKE, LIMIT ALL for
-// an offset alone, SERIAL for the autoincrement column, and its own names for the generic types.
+// an offset alone, SERIAL for the autoincrement column (and its sequence for a key fetched before
+// the INSERT), and its own names for the generic types.
 #include "dialects/postgresql/compiler.hpp"
 
 #include <algorithm>
@@ -10,6 +11,30 @@
 namespace athanor::dialects::postgresql {
 
 namespace {
+
+// "name" with embedded quotes doubled.
+std::string quoted_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char ch : name) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
+  return out;
+}
+
+// The sequence CREATE TABLE made for a SERIAL column: <table>_<column>_seq, both names cut to
+// 29 characters when together they are too long for an identifier (as SQLAlchemy cuts them,
+// which gives what the server's own truncation gives for names of plain characters).
+std::string serial_sequence_name(std::string_view table, std::string_view column) {
+  table = table.substr(0, 29 + (column.size() < 29 ? 29 - column.size() : 0));
+  column = column.substr(0, 29 + (table.size() < 29 ? 29 - table.size() : 0));
+  std::string out(table);
+  out += '_';
+  out += column;
+  out += "_seq";
+  return out;
+}
 
 using sql::ColumnData;
 using sql::SelectClauses;
@@ -128,6 +153,19 @@ class PostgresqlRules : public DialectRules {
   bool supports_native_boolean() const override { return true; }
   bool native_ilike() const override { return true; }
   bool postfetch_lastrowid() const override { return false; }
+  // A server default of the key column is evaluated on its own; otherwise the SERIAL column's
+  // sequence is advanced (SQLAlchemy's PGExecutionContext.get_insert_default).
+  std::optional<std::string> autoincrement_preexecute(
+      const TableData& t, const ColumnData& col,
+      const std::optional<std::string>& schema) const override {
+    if (col.options.server_default) {
+      return "select " + sql::detail::sql_string_literal(*col.options.server_default);
+    }
+    std::string sequence;
+    if (schema) sequence = quoted_identifier(*schema) + '.';
+    sequence += quoted_identifier(serial_sequence_name(t.name, col.name));
+    return "select nextval(" + sql::detail::sql_string_literal(sequence) + ")";
+  }
   bool is_reserved(std::string_view w) const override {
     return std::binary_search(std::begin(postgresql_reserved), std::end(postgresql_reserved), w);
   }
