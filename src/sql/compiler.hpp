@@ -272,8 +272,16 @@ class SqlCompiler {
   std::vector<std::string> expanded_names_;
 };
 
+// `s` between two `quote` characters, any inside doubled.
+std::string enclosed(std::string_view s, char quote);
 // A SQL string literal: 'it''s'.
-std::string sql_string_literal(std::string_view s);
+inline std::string sql_string_literal(std::string_view s) {
+  return enclosed(s, '\'');
+}
+// An identifier quoted whether it needs it or not: "user", "a""b".
+inline std::string quoted_identifier(std::string_view s) {
+  return enclosed(s, '"');
+}
 
 // WHERE-style criteria, ANDed.
 void criteria(SqlCompiler& c, std::span<const NodePtr> nodes);

@@ -118,15 +118,19 @@ SqlCompiler::SqlCompiler(const Dialect* d, const Params* params, const Execution
   }
 }
 
+std::string enclosed(std::string_view s, char quote) {
+  std::string out(1, quote);
+  for (char ch : s) {
+    if (ch == quote) out += quote;
+    out += ch;
+  }
+  out += quote;
+  return out;
+}
+
 std::string SqlCompiler::quote(std::string_view ident) const {
   if (legal_identifier(ident) && !rules.is_reserved(ident)) return std::string(ident);
-  std::string out = "\"";
-  for (char c : ident) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
+  return quoted_identifier(ident);
 }
 
 std::optional<std::string> SqlCompiler::effective_schema(const TableData& t) const {

@@ -46,16 +46,6 @@ void constraint_name(SqlCompiler& c, const std::string& name) {
 
 }  // namespace
 
-std::string detail::sql_string_literal(std::string_view s) {
-  std::string out = "'";
-  for (char ch : s) {
-    if (ch == '\'') out += '\'';
-    out += ch;
-  }
-  out += '\'';
-  return out;
-}
-
 void CreateTable::render(SqlCompiler& c) const {
   const TableData& t = table_.data();
   c.out += "\nCREATE TABLE ";

@@ -12,17 +12,6 @@ namespace athanor::dialects::postgresql {
 
 namespace {
 
-// "name" with embedded quotes doubled.
-std::string quoted_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char ch : name) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  out += '"';
-  return out;
-}
-
 // The sequence CREATE TABLE made for a SERIAL column: <table>_<column>_seq, both names cut to
 // 29 characters when together they are too long for an identifier (as SQLAlchemy cuts them,
 // which gives what the server's own truncation gives for names of plain characters).
@@ -162,8 +151,8 @@ class PostgresqlRules : public DialectRules {
       return "select " + sql::detail::sql_string_literal(*col.options.server_default);
     }
     std::string sequence;
-    if (schema) sequence = quoted_identifier(*schema) + '.';
-    sequence += quoted_identifier(serial_sequence_name(t.name, col.name));
+    if (schema) sequence = sql::detail::quoted_identifier(*schema) + '.';
+    sequence += sql::detail::quoted_identifier(serial_sequence_name(t.name, col.name));
     return "select nextval(" + sql::detail::sql_string_literal(sequence) + ")";
   }
   bool is_reserved(std::string_view w) const override {
